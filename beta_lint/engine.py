@@ -1,0 +1,244 @@
+"""One file through the pipeline: read -> prefilter -> extract -> check -> suppress.
+
+`Linter` holds what every file shares (registry, routes, selection); `lint_paths` runs it
+over many files, in worker processes when there is enough work to pay for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+
+import pathspec
+
+from beta_lint.checks import RULES, Context, Finding, Rule
+from beta_lint.model import Diagnostic, Extraction, FileResult, Location, Request, Suppression, Usage
+from beta_lint.registry import Registry
+from beta_lint.routes import RouteTable
+from beta_lint.source import Cell, ReadError, SourceFile, could_hold_beta, load_source, read_bytes
+
+# Below this many candidate files a process pool costs more than it saves.
+_POOL_THRESHOLD = 24
+
+
+@dataclass(frozen=True)
+class Linter:
+    registry: Registry
+    routes: RouteTable
+    enabled: frozenset[str]
+    today: dt.date
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    max_file_size: int | None = None
+    prefilter: bool = True
+
+    def extra_names(self) -> tuple[bytes, ...]:
+        # Registry names without a dated tail (claude-code-20250219) escape the prefilter's regex.
+        return tuple(n.encode() for n in self.registry.names() if not _dated(n)) + tuple(
+            n.encode() for n in self.registry.allowed
+        )
+
+    def ignored_codes(self, path: str) -> tuple[str, ...]:
+        codes: list[str] = []
+        for pattern, listed in self.per_file_ignores:
+            if pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(path):
+                codes.extend(listed)
+        return tuple(codes)
+
+    def lint(self, path: str, data: bytes | None = None) -> FileResult:
+        """Lint one file; `data` given means it was read already (standard input)."""
+        try:
+            if data is None:
+                data = read_bytes(path, self.max_file_size)
+            if self.prefilter and not could_hold_beta(data, self.extra_names()):
+                return FileResult(path, ())
+            source = load_source(path, data)
+        except ReadError as error:
+            return self._finish(path, [self.parse_error(path, str(error))], [], [])
+        return self.lint_source(source)
+
+    def lint_source(self, source: SourceFile) -> FileResult:
+        diagnostics: list[Diagnostic] = []
+        usages: list[Usage] = []
+        suppressions: list[Suppression] = []
+        for cell in source.cells:
+            try:
+                extraction = self.extract(source.path, cell)
+            except ReadError as error:
+                diagnostics.append(self.parse_error(source.path, str(error), cell.cell))
+                continue
+            usages.extend(extraction.usages)
+            suppressions.extend(extraction.suppressions)
+            diagnostics.extend(self.check(extraction, cell.text))
+        return self._finish(source.path, diagnostics, usages, suppressions)
+
+    def extract(self, path: str, cell: Cell) -> Extraction:
+        import libcst  # imported only when some file needs parsing: start-up stays fast
+
+        from beta_lint.extract import extract
+
+        try:
+            return extract(cell.text, path, self.routes, frozenset(self.registry.betas), cell.cell)
+        except libcst.ParserSyntaxError as error:
+            message = str(error).strip().splitlines()[0] if str(error).strip() else "syntax error"
+            where = f" (line {error.raw_line}, column {error.raw_column + 1})"
+            raise ReadError(f"cannot parse: {message}{where}") from None
+        except RecursionError:
+            raise ReadError("cannot parse: nesting too deep for the parser") from None
+
+    def check(self, extraction: Extraction, text: str) -> list[Diagnostic]:
+        ctx = Context(self.registry, self.today, text)
+        out: list[Diagnostic] = []
+        rules = [RULES[code] for code in sorted(self.enabled) if code in RULES]
+        by_request: dict[int, list[Usage]] = {}
+        for usage in extraction.usages:
+            if usage.request is not None:
+                by_request.setdefault(usage.request.id, []).append(usage)
+            for rule in rules:
+                if rule.on_usage is None or (usage.scope == "lifecycle" and not rule.lifecycle):
+                    continue
+                out.extend(self._diagnostic(rule, finding, usage.request) for finding in rule.on_usage(usage, ctx))
+        for request in extraction.requests:
+            members = by_request.get(request.id, [])
+            for rule in rules:
+                if rule.on_request is not None:
+                    out.extend(self._diagnostic(rule, f, request) for f in rule.on_request(request, members, ctx))
+        return out
+
+    @staticmethod
+    def _diagnostic(rule: Rule, finding: Finding, request: Request | None) -> Diagnostic:
+        return Diagnostic(
+            code=rule.code,
+            name=rule.name,
+            severity=rule.severity,
+            message=finding.message,
+            location=finding.location,
+            beta=finding.beta,
+            endpoint=request.endpoint if request is not None else None,
+            related=finding.related,
+            fix=finding.fix,
+        )
+
+    def parse_error(self, path: str, message: str, cell: int | None = None) -> Diagnostic:
+        rule = RULES["BL999"]
+        return Diagnostic(rule.code, rule.name, rule.severity, message, Location(path, 1, 1, 1, 1, cell=cell))
+
+    def _finish(
+        self, path: str, diagnostics: list[Diagnostic], usages: list[Usage], suppressions: list[Suppression]
+    ) -> FileResult:
+        ignored = self.ignored_codes(path)
+        unique: dict[tuple[str, str, int, int, int | None, str], Diagnostic] = {}
+        for diagnostic in diagnostics:
+            if diagnostic.code != "BL999" and any(diagnostic.code.startswith(p) for p in ignored):
+                continue
+            if diagnostic.code not in self.enabled and diagnostic.code != "BL999":
+                continue
+            loc = diagnostic.location
+            key = (diagnostic.code, loc.path, loc.offset, loc.end_offset, loc.cell, diagnostic.message)
+            seen = unique.get(key)
+            # One literal reached through several references: one diagnostic, whose fix edits
+            # every reference (removing a constant's beta removes it at each send site).
+            unique[key] = diagnostic if seen is None else _merge_fixes(seen, diagnostic)
+        kept: list[Diagnostic] = []
+        used: set[int] = set()
+        suppressed = 0
+        for diagnostic in unique.values():
+            hit = _suppressing(diagnostic, suppressions)
+            if hit is None:
+                kept.append(diagnostic)
+            else:
+                used.add(hit)
+                suppressed += 1
+        unused = tuple(s for i, s in enumerate(suppressions) if i not in used and _names_ours(s))
+        if "BL901" in self.enabled:
+            kept.extend(self._unused_suppression(s) for s in unused)
+        kept.sort(key=Diagnostic.sort_key)
+        return FileResult(path, tuple(kept), suppressed, tuple(usages), unused)
+
+    def _unused_suppression(self, suppression: Suppression) -> Diagnostic:
+        rule = RULES["BL901"]
+        codes = ", ".join(suppression.codes) if suppression.codes else "all"
+        return Diagnostic(rule.code, rule.name, rule.severity,
+                          f"unused suppression ({codes}): nothing on this line is reported",
+                          suppression.location)
+
+
+def _merge_fixes(first: Diagnostic, second: Diagnostic) -> Diagnostic:
+    if first.fix is None or second.fix is None or first.fix.applicability != second.fix.applicability:
+        return first
+    edits = list(first.fix.edits)
+    for edit in second.fix.edits:
+        span = (edit.location.offset, edit.location.end_offset)
+        if any(span == (e.location.offset, e.location.end_offset) for e in edits):
+            continue
+        if any(span[0] < e.location.end_offset and e.location.offset < span[1] for e in edits):
+            return first  # overlapping edits cannot both apply: keep the first fix whole
+        edits.append(edit)
+    return replace(first, fix=replace(first.fix, edits=tuple(edits)))
+
+
+def _names_ours(suppression: Suppression) -> bool:
+    """A bare `# noqa` may be for another linter: only ours count as unused."""
+    return bool(suppression.codes) and all(code.startswith("BL") for code in suppression.codes)
+
+
+def _suppressing(diagnostic: Diagnostic, suppressions: Sequence[Suppression]) -> int | None:
+    for index, suppression in enumerate(suppressions):
+        if suppression.location.cell != diagnostic.location.cell:
+            continue
+        if suppression.line != diagnostic.location.line:
+            continue
+        if not suppression.codes or any(diagnostic.code.startswith(c) for c in suppression.codes):
+            return index
+    return None
+
+
+def _dated(name: str) -> bool:
+    from beta_lint.registry import looks_like_beta
+
+    return looks_like_beta(name)
+
+
+# ---------------------------------------------------------------- many files
+
+_WORKER: Linter | None = None
+
+
+def _init_worker(linter: Linter) -> None:
+    global _WORKER
+    _WORKER = linter
+
+
+def _lint_in_worker(path: str) -> FileResult:
+    assert _WORKER is not None
+    return _WORKER.lint(path)
+
+
+def lint_paths(linter: Linter, paths: Sequence[str], jobs: int | None = None) -> Iterator[FileResult]:
+    """Results in the order of `paths`. Files without a candidate byte are never parsed."""
+    jobs = jobs or os.cpu_count() or 1
+    extra = linter.extra_names()
+    candidates: list[str] = []
+    results: dict[str, FileResult] = {}
+    for path in paths:
+        try:
+            data = read_bytes(path, linter.max_file_size)
+        except ReadError as error:
+            results[path] = linter._finish(path, [linter.parse_error(path, str(error))], [], [])
+            continue
+        if linter.prefilter and not could_hold_beta(data, extra):
+            results[path] = FileResult(path, ())
+        else:
+            candidates.append(path)
+    if jobs > 1 and len(candidates) >= _POOL_THRESHOLD:
+        quiet = replace(linter)
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(quiet,)) as pool:
+            for path, result in zip(candidates, pool.map(_lint_in_worker, candidates, chunksize=4), strict=True):
+                results[path] = result
+    else:
+        for path in candidates:
+            results[path] = linter.lint(path)
+    for path in paths:
+        yield results[path]

@@ -1,0 +1,1245 @@
+"""Extract every beta usage from one Python source with a single libcst walk.
+
+The walk (`_Collector`) only records: scopes and their bindings, imports, calls, header
+mappings, strings and comments. Resolution happens afterwards (`_Resolver`), on demand, so a
+constant defined below the function that sends it still resolves, as it does at run time.
+Nothing is guessed: a value that cannot be followed statically becomes a dynamic usage.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from beta_lint.model import (
+    Extraction,
+    HeaderKey,
+    HeaderText,
+    Location,
+    Request,
+    Suppression,
+    Usage,
+    UsageKind,
+)
+from beta_lint.routes import RouteTable, SdkClient, SdkRoute
+
+HEADER_KEY = "anthropic-beta"
+# Keys that were meant to be the anthropic-beta header but are not (in a headers mapping).
+_NEAR_HEADER_KEY_RE = re.compile(r"^\s*(x-)?anthropic[-_ ]?betas?\s*:?\s*$", re.IGNORECASE)
+# "anthropic-beta: a,b" inside any string (curl lines, raw HTTP, subprocess arguments).
+_RAW_HEADER_RE = re.compile(r"anthropic-beta\s*:[ \t]*(?P<value>[^\"'\r\n\\]*)", re.IGNORECASE)
+_URL_PATH_RE = re.compile(r"(/v1/[A-Za-z0-9_{}./-]*)")
+_TOKEN_RE = re.compile(r"[^,;\s]+")
+_SUPPRESS_RE = re.compile(
+    r"#\s*(?:noqa(?::\s*(?P<noqa>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?"
+    r"|beta-lint:\s*ignore(?:\[(?P<ignore>[^\]]*)\])?)",
+    re.IGNORECASE,
+)
+_COLLECTION_METHODS = {"append": "append", "extend": "extend", "add": "append", "insert": "insert", "update": "update"}
+_PASSTHROUGH_ATTRS = {"with_raw_response", "with_streaming_response"}
+_CLIENT_COPIES = {"with_options", "copy"}
+DYNAMIC = "dynamic"  # placeholder word for an unresolved part of a header value
+_MAX_ALTERNATIVES = 16
+_MAX_DEPTH = 24
+
+
+# ---------------------------------------------------------------- positions
+
+
+class LineIndex:
+    """Converts libcst's (line, 0-based column) positions to code-point offsets and back."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0]
+        for match in re.finditer(r"\r\n|\r|\n", text):
+            self.starts.append(match.end())
+
+    def offset(self, line: int, column: int) -> int:
+        return self.starts[min(line, len(self.starts)) - 1] + column
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and 1-based column of a code-point offset."""
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+
+# ---------------------------------------------------------------- collected facts
+
+
+@dataclass
+class _Scope:
+    kind: Literal["module", "class", "function"]
+    name: str
+    parent: _Scope | None
+    bindings: dict[str, list[_Binding]] = field(default_factory=dict)
+    returns: list[cst.BaseExpression] = field(default_factory=list)
+    return_annotation: cst.BaseExpression | None = None
+    # For a class: `self.x` attribute bindings from its methods; for a method: its class.
+    self_attrs: dict[str, list[_Binding]] = field(default_factory=dict)
+    owner_class: _Scope | None = None
+    self_name: str | None = None
+
+
+BindingOp = Literal["assign", "append", "extend", "insert", "update", "iadd", "param", "with", "subscript"]
+
+
+@dataclass
+class _Binding:
+    op: BindingOp
+    value: cst.BaseExpression | None
+    scope: _Scope
+    annotation: cst.BaseExpression | None = None
+    key: str | None = None  # for subscript assignments: the key written
+
+
+@dataclass
+class _CallSite:
+    node: cst.Call
+    scope: _Scope
+
+
+@dataclass
+class _DictSite:
+    node: cst.Dict
+    scope: _Scope
+
+
+@dataclass
+class _StringSite:
+    node: cst.BaseExpression
+    scope: _Scope
+    beta_named: bool  # bound (directly or as a list element) to a name containing "beta"
+    bound_to: str | None
+
+
+# ---------------------------------------------------------------- resolved values
+
+
+@dataclass(frozen=True)
+class _Frag:
+    """A piece of text in a resolved value and where it came from."""
+
+    text: str
+    node: cst.CSTNode | None  # literal node holding it; None for a synthetic join separator
+    start: int | None  # code-point offset of text[0] in the file when exactly known
+    dynamic: bool = False
+    site: cst.CSTNode | None = None  # first reference crossed from the send site
+    via: str | None = None
+    element: cst.CSTNode | None = None  # list element holding it
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One element of a resolved list: a text made of fragments."""
+
+    frags: tuple[_Frag, ...]
+
+
+_Text = tuple[_Frag, ...]
+_List = tuple[_Item, ...]
+
+
+class _Collector(cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.module_scope = _Scope("module", "<module>", None)
+        self.scope = self.module_scope
+        self.imports: dict[str, str] = {}  # local name -> qualified name
+        self.calls: list[_CallSite] = []
+        self.dicts: list[_DictSite] = []
+        self.strings: list[_StringSite] = []
+        self.docstrings: set[int] = set()
+        self.comments: list[cst.Comment] = []
+        self._beta_named_nodes: dict[int, str] = {}
+        self.functions: dict[str, _Scope] = {}
+
+    # -- scopes
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scope = _Scope("class", node.name.value, self.scope)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        assert self.scope.parent is not None
+        self._bind(self.scope.parent, original_node.name.value, _Binding("assign", None, self.scope.parent))
+        self.scope = self.scope.parent
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        parent = self.scope
+        scope = _Scope("function", node.name.value, parent, return_annotation=_annotation(node.returns))
+        if parent.kind == "class":
+            scope.owner_class = parent
+            params = node.params.params
+            if params and not _is_static(node):
+                scope.self_name = params[0].name.value
+        elif parent.owner_class is not None:
+            scope.owner_class = parent.owner_class
+            scope.self_name = parent.self_name
+        if parent.kind == "module":
+            self.functions[node.name.value] = scope
+        for param in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params):
+            annotation = _annotation(param.annotation)
+            self._bind(scope, param.name.value, _Binding("param", param.default, scope, annotation))
+        self.scope = scope
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        assert self.scope.parent is not None
+        self.scope = self.scope.parent
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None and self.scope.kind == "function":
+            self.scope.returns.append(node.value)
+
+    # -- imports
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            dotted = _dotted(alias.name)
+            if dotted is None:
+                continue
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.imports[alias.asname.name.value] = dotted
+            else:
+                self.imports[dotted.split(".")[0]] = dotted.split(".")[0]
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.module is None or isinstance(node.names, cst.ImportStar) or node.relative:
+            return
+        module = _dotted(node.module)
+        if module is None:
+            return
+        for alias in node.names:
+            if not isinstance(alias.name, cst.Name):
+                continue
+            local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else None
+            self.imports[local or alias.name.value] = f"{module}.{alias.name.value}"
+
+    # -- bindings
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._assign(target.target, node.value, None)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._assign(node.target, node.value, _annotation(node.annotation))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name) and isinstance(node.operator, cst.AddAssign | cst.BitOrAssign):
+            self._bind(self.scope, node.target.value, _Binding("iadd", node.value, self.scope))
+            self._mark_beta_named(node.target.value, node.value)
+        elif (attr := self._self_attr(node.target)) is not None and isinstance(node.operator, cst.AddAssign):
+            self._bind_self(attr, _Binding("iadd", node.value, self.scope))
+
+    def visit_With(self, node: cst.With) -> None:
+        for item in node.items:
+            if item.asname is not None and isinstance(item.asname.name, cst.Name):
+                self._bind(self.scope, item.asname.name.value, _Binding("with", item.item, self.scope))
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        value = node.value
+        if isinstance(value, cst.SimpleString | cst.ConcatenatedString | cst.FormattedString):
+            # A bare string statement is a docstring or a comment in disguise: never a usage.
+            self.docstrings.add(id(value))
+            return
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute):
+            op = _COLLECTION_METHODS.get(value.func.attr.value)
+            target = value.func.value
+            if op is None or not value.args:
+                return
+            arg = value.args[-1].value if op == "insert" else value.args[0].value
+            binding_op: BindingOp = "update" if op == "update" else op  # type: ignore[assignment]
+            if isinstance(target, cst.Name):
+                self._bind(self.scope, target.value, _Binding(binding_op, arg, self.scope))
+                self._mark_beta_named(target.value, arg)
+            elif (attr := self._self_attr(target)) is not None:
+                self._bind_self(attr, _Binding(binding_op, arg, self.scope))
+
+    def _assign(self, target: cst.BaseExpression, value: cst.BaseExpression | None, annotation: object) -> None:
+        ann = annotation if isinstance(annotation, cst.BaseExpression) else None
+        if isinstance(target, cst.Name):
+            self._bind(self.scope, target.value, _Binding("assign", value, self.scope, ann))
+            if self.scope.kind == "class":
+                # Class-body values (dataclass defaults included) are what `self.x` reads.
+                self.scope.self_attrs.setdefault(target.value, []).append(_Binding("assign", value, self.scope, ann))
+            if value is not None:
+                self._mark_beta_named(target.value, value)
+        elif (attr := self._self_attr(target)) is not None:
+            self._bind_self(attr, _Binding("assign", value, self.scope, ann))
+            if value is not None:
+                self._mark_beta_named(attr, value)
+        elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name) and value is not None:
+            key = _subscript_key(target)
+            if key is not None:
+                self._bind(self.scope, target.value.value, _Binding("subscript", value, self.scope, key=key))
+        elif isinstance(target, cst.Subscript) and value is not None and (attr := self._self_attr(target.value)):
+            key = _subscript_key(target)
+            if key is not None:
+                self._bind_self(attr, _Binding("subscript", value, self.scope, key=key))
+
+    def _self_attr(self, node: cst.BaseExpression) -> str | None:
+        if (
+            isinstance(node, cst.Attribute)
+            and isinstance(node.value, cst.Name)
+            and self.scope.self_name is not None
+            and node.value.value == self.scope.self_name
+        ):
+            return node.attr.value
+        return None
+
+    def _bind_self(self, attr: str, binding: _Binding) -> None:
+        owner = self.scope.owner_class
+        if owner is not None:
+            owner.self_attrs.setdefault(attr, []).append(binding)
+
+    @staticmethod
+    def _bind(scope: _Scope, name: str, binding: _Binding) -> None:
+        scope.bindings.setdefault(name, []).append(binding)
+
+    def _mark_beta_named(self, name: str, value: cst.BaseExpression) -> None:
+        if "beta" not in name.lower():
+            return
+        nodes: Iterable[cst.BaseExpression] = [value]
+        if isinstance(value, cst.List | cst.Tuple | cst.Set):
+            nodes = [el.value for el in value.elements if isinstance(el, cst.Element)]
+        for item in nodes:
+            if isinstance(item, cst.SimpleString | cst.ConcatenatedString):
+                self._beta_named_nodes[id(item)] = name
+
+    # -- things to resolve later
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append(_CallSite(node, self.scope))
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        for element in node.elements:
+            if isinstance(element, cst.DictElement) and _near_header_key(_string_value(element.key)):
+                self.dicts.append(_DictSite(node, self.scope))
+                return
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self._string(node)
+
+    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> bool:
+        self._string(node)
+        return False  # its parts are not strings of their own
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self._string(node)
+
+    def _string(self, node: cst.BaseExpression) -> None:
+        if id(node) in self.docstrings:
+            return
+        name = self._beta_named_nodes.get(id(node))
+        self.strings.append(_StringSite(node, self.scope, name is not None, name))
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        if "noqa" in node.value.lower() or "beta-lint" in node.value.lower():
+            self.comments.append(node)
+
+
+# ---------------------------------------------------------------- small helpers
+
+
+def _annotation(node: cst.Annotation | None) -> cst.BaseExpression | None:
+    return node.annotation if node is not None else None
+
+
+def _is_static(node: cst.FunctionDef) -> bool:
+    return any(isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod" for d in node.decorators)
+
+
+def _dotted(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None
+
+
+def _string_value(node: cst.BaseExpression | None) -> str | None:
+    if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _subscript_key(node: cst.Subscript) -> str | None:
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        return None
+    return _string_value(node.slice[0].slice.value)
+
+
+def _near_header_key(key: str | None) -> bool:
+    return key is not None and bool(_NEAR_HEADER_KEY_RE.match(key))
+
+
+def is_header_key(key: str | None) -> bool:
+    return key is not None and key.lower() == HEADER_KEY
+
+
+def _literal_body(node: cst.SimpleString) -> tuple[int, str, bool]:
+    """(offset of the body inside the token, body, exact) for a simple string literal."""
+    prefix = node.prefix
+    quote = node.quote
+    body = node.value[len(prefix) + len(quote) : len(node.value) - len(quote)]
+    raw = "r" in prefix.lower()
+    exact = raw or "\\" not in body
+    return len(prefix) + len(quote), body, exact and "b" not in prefix.lower()
+
+
+@dataclass
+class _Callee:
+    kind: Literal["sdk-method", "sdk-client", "sdk-copy", "http", "http-client", "unknown"]
+    path: str | None = None  # SDK method path relative to the client
+    route: SdkRoute | None = None
+    client: SdkClient | None = None
+    resolved: bool = False  # the receiver is known to be an SDK client
+    http_method: str | None = None
+    url: cst.BaseExpression | None = None
+    base_url: str | None = None
+
+
+# ---------------------------------------------------------------- resolution
+
+
+class _Resolver:
+    def __init__(
+        self,
+        collector: _Collector,
+        wrapper: MetadataWrapper,
+        lines: LineIndex,
+        path: str,
+        cell: int | None,
+        routes: RouteTable,
+        registry_names: frozenset[str],
+    ) -> None:
+        self.c = collector
+        self.positions = wrapper.resolve(PositionProvider)
+        self.lines = lines
+        self.path = path
+        self.cell = cell
+        self.routes = routes
+        self.registry_names = registry_names
+        self.usages: list[Usage] = []
+        self.requests: list[Request] = []
+        self.consumed: set[int] = set()  # literal nodes that reached a send context
+        self.consumed_dicts: set[int] = set()
+        self._next_id = 0
+
+    # -- locations
+    def loc(self, node: cst.CSTNode) -> Location:
+        code_range: CodeRange = self.positions[node]
+        start = self.lines.offset(code_range.start.line, code_range.start.column)
+        end = self.lines.offset(code_range.end.line, code_range.end.column)
+        return self.span(start, end)
+
+    def span(self, start: int, end: int) -> Location:
+        line, column = self.lines.position(start)
+        end_line, end_column = self.lines.position(end)
+        return Location(self.path, line, column, end_line, end_column, start, end, self.cell)
+
+    def literal_start(self, node: cst.CSTNode) -> int:
+        code_range: CodeRange = self.positions[node]
+        return self.lines.offset(code_range.start.line, code_range.start.column)
+
+    # -- scope lookups
+    def lookup(self, name: str, scope: _Scope) -> list[_Binding]:
+        current: _Scope | None = scope
+        first = True
+        while current is not None:
+            # Class bodies are not visible from the methods inside them (Python's rule).
+            if (first or current.kind != "class") and name in current.bindings:
+                return current.bindings[name]
+            first = False
+            current = current.parent
+        return []
+
+    def self_bindings(self, node: cst.BaseExpression, scope: _Scope) -> list[_Binding] | None:
+        if not isinstance(node, cst.Attribute) or not isinstance(node.value, cst.Name):
+            return None
+        if scope.self_name is None or node.value.value != scope.self_name or scope.owner_class is None:
+            return None
+        return scope.owner_class.self_attrs.get(node.attr.value, [])
+
+    def qualify(self, node: cst.BaseExpression, scope: _Scope) -> str | None:
+        """The imported qualified name of an expression such as `ai.Anthropic`."""
+        if isinstance(node, cst.Name):
+            if self.lookup(node.value, scope) and node.value not in self.c.imports:
+                return None
+            return self.c.imports.get(node.value)
+        if isinstance(node, cst.Attribute):
+            base = self.qualify(node.value, scope)
+            return f"{base}.{node.attr.value}" if base else None
+        return None
+
+    # -- values: lists of items
+    def resolve_list(
+        self, node: cst.BaseExpression, scope: _Scope, site: cst.CSTNode | None, depth: int = 0
+    ) -> list[_List]:
+        """Alternatives of the list a `betas=` value evaluates to."""
+        if depth > _MAX_DEPTH:
+            return [(self._dynamic_item(node, site),)]
+        if isinstance(node, cst.List | cst.Tuple | cst.Set):
+            alternatives: list[_List] = [()]
+            for element in node.elements:
+                if isinstance(element, cst.StarredElement):
+                    parts = self.resolve_list(element.value, scope, site or element.value, depth + 1)
+                else:
+                    parts = self.resolve_element(element.value, scope, site, depth + 1)
+                alternatives = _product(alternatives, parts)
+            return alternatives
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add | cst.BitOr):
+            left = self.resolve_list(node.left, scope, site, depth + 1)
+            right = self.resolve_list(node.right, scope, site, depth + 1)
+            return _product(left, right)
+        if isinstance(node, cst.IfExp):
+            return _limit(
+                self.resolve_list(node.body, scope, site, depth + 1)
+                + self.resolve_list(node.orelse, scope, site, depth + 1)
+            )
+        if isinstance(node, cst.Call):
+            func = node.func
+            if isinstance(func, cst.Name) and func.value in {"list", "tuple", "set", "sorted", "frozenset"}:
+                if not node.args:
+                    return [()]
+                return self.resolve_list(node.args[0].value, scope, site, depth + 1)
+            if isinstance(func, cst.Attribute) and func.attr.value == "split":
+                texts = self.resolve_text(func.value, scope, site, depth + 1)
+                return [tuple(_split_items(text)) for text in texts]
+        if isinstance(node, cst.Name | cst.Attribute):
+            bindings = self._bindings_for(node, scope)
+            if bindings is not None:
+                return self._list_from_bindings(node, bindings, scope, site, depth)
+        if isinstance(node, cst.SimpleString | cst.ConcatenatedString | cst.FormattedString):
+            return [tuple(_Item(text) for text in self.resolve_text(node, scope, site, depth + 1))]
+        return [(self._dynamic_item(node, site),)]
+
+    def resolve_element(
+        self, node: cst.BaseExpression, scope: _Scope, site: cst.CSTNode | None, depth: int
+    ) -> list[_List]:
+        """One list element: a string (one item) or a name bound to a string or a list."""
+        if isinstance(node, cst.Name | cst.Attribute):
+            bindings = self._bindings_for(node, scope)
+            if bindings is not None and bindings and all(_is_listish(b) for b in bindings):
+                return self._list_from_bindings(node, bindings, scope, site, depth)
+        texts = self.resolve_text(node, scope, site, depth)
+        return [(_Item(_with_element(text, node)),) for text in texts]
+
+    def _bindings_for(self, node: cst.BaseExpression, scope: _Scope) -> list[_Binding] | None:
+        if isinstance(node, cst.Name):
+            found = self.lookup(node.value, scope)
+            return found if found else None
+        return self.self_bindings(node, scope)
+
+    def _list_from_bindings(
+        self, node: cst.BaseExpression, bindings: list[_Binding], scope: _Scope, site: cst.CSTNode | None, depth: int
+    ) -> list[_List]:
+        name = _dotted(node)
+        site = site or node
+        base: list[_List] = []
+        additions: list[list[_List]] = []
+        for binding in bindings:
+            if binding.value is None or binding.op in {"with", "subscript", "update"}:
+                if binding.op == "param" and binding.value is None:
+                    base.append((self._dynamic_item(node, site),))
+                continue
+            if binding.op == "param":
+                # A parameter default is one possible value; callers may pass others.
+                base.extend(self._via(self.resolve_list(binding.value, binding.scope, site, depth + 1), name))
+                base.append((self._dynamic_item(node, site),))
+            elif binding.op == "assign":
+                base.extend(self._via(self.resolve_list(binding.value, binding.scope, site, depth + 1), name))
+            elif binding.op in {"extend", "iadd"}:
+                additions.append(self._via(self.resolve_list(binding.value, binding.scope, site, depth + 1), name))
+            else:  # append / insert / add: one element
+                additions.append(self._via(self.resolve_element(binding.value, binding.scope, site, depth + 1), name))
+        if not base:
+            base = [()]
+        # Appends under any branch are collected into every alternative: an audit must see them.
+        result = _limit(base)
+        for added in additions:
+            result = _product(result, added)
+        return result
+
+    def _via(self, lists: list[_List], name: str | None) -> list[_List]:
+        if name is None:
+            return lists
+        return [
+            tuple(_Item(tuple(_set_via(f, name) for f in item.frags)) for item in alternative)
+            for alternative in lists
+        ]
+
+    def _dynamic_item(self, node: cst.CSTNode, site: cst.CSTNode | None) -> _Item:
+        return _Item((_Frag(DYNAMIC, node, None, dynamic=True, site=site or node),))
+
+    # -- values: texts
+    def resolve_text(
+        self, node: cst.BaseExpression, scope: _Scope, site: cst.CSTNode | None, depth: int = 0
+    ) -> list[_Text]:
+        """Alternatives of the string an expression evaluates to, as located fragments."""
+        if depth > _MAX_DEPTH:
+            return [(_Frag(DYNAMIC, node, None, dynamic=True, site=site or node),)]
+        if isinstance(node, cst.SimpleString):
+            value = node.evaluated_value
+            if not isinstance(value, str):
+                return [(_Frag(DYNAMIC, node, None, dynamic=True, site=site or node),)]
+            body_at, body, exact = _literal_body(node)
+            start = self.literal_start(node) + body_at if exact and body == value else None
+            return [(_Frag(value, node, start, site=site or node),)]
+        if isinstance(node, cst.ConcatenatedString):
+            left = self.resolve_text(node.left, scope, site, depth + 1)
+            right = self.resolve_text(node.right, scope, site, depth + 1)
+            return [a + b for a in left for b in right][:_MAX_ALTERNATIVES]
+        if isinstance(node, cst.FormattedString):
+            alternatives: list[_Text] = [()]
+            for part in node.parts:
+                if isinstance(part, cst.FormattedStringText):
+                    exact = "\\" not in part.value and "{{" not in part.value and "}}" not in part.value
+                    text = part.value.replace("{{", "{").replace("}}", "}")
+                    start = self.literal_start(part) if exact else None
+                    pieces: list[_Text] = [(_Frag(text, part, start, site=site or part),)]
+                elif isinstance(part, cst.FormattedStringExpression) and part.format_spec is None:
+                    pieces = self.resolve_text(part.expression, scope, site, depth + 1)
+                else:
+                    pieces = [(_Frag(DYNAMIC, part, None, dynamic=True, site=site or part),)]
+                alternatives = [a + b for a in alternatives for b in pieces][:_MAX_ALTERNATIVES]
+            return alternatives
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            left = self.resolve_text(node.left, scope, site, depth + 1)
+            right = self.resolve_text(node.right, scope, site, depth + 1)
+            return [a + b for a in left for b in right][:_MAX_ALTERNATIVES]
+        if isinstance(node, cst.IfExp):
+            return (
+                self.resolve_text(node.body, scope, site, depth + 1)
+                + self.resolve_text(node.orelse, scope, site, depth + 1)
+            )[:_MAX_ALTERNATIVES]
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "join":
+            separator = self.resolve_text(node.func.value, scope, None, depth + 1)
+            if len(separator) == 1 and node.args and not any(f.dynamic for f in separator[0]):
+                sep = "".join(f.text for f in separator[0])
+                results: list[_Text] = []
+                for items in self.resolve_list(node.args[0].value, scope, site, depth + 1):
+                    joined: list[_Frag] = []
+                    for index, item in enumerate(items):
+                        if index:
+                            joined.append(_Frag(sep, None, None))
+                        joined.extend(item.frags)
+                    results.append(tuple(joined))
+                return results[:_MAX_ALTERNATIVES]
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "str" and node.args:
+            return self.resolve_text(node.args[0].value, scope, site, depth + 1)
+        if isinstance(node, cst.Name | cst.Attribute):
+            bindings = self._bindings_for(node, scope)
+            if bindings:
+                name = _dotted(node)
+                results = []
+                for binding in bindings:
+                    if binding.op == "param" and binding.value is None:
+                        results.append((_Frag(DYNAMIC, node, None, dynamic=True, site=site or node),))
+                        continue
+                    if binding.value is None or binding.op not in {"assign", "param", "iadd"}:
+                        continue
+                    for text in self.resolve_text(binding.value, binding.scope, site or node, depth + 1):
+                        results.append(tuple(_set_via(f, name) for f in text))
+                if results:
+                    return results[:_MAX_ALTERNATIVES]
+        return [(_Frag(DYNAMIC, node, None, dynamic=True, site=site or node),)]
+
+    # -- header mappings
+    def resolve_mapping(
+        self, node: cst.BaseExpression, scope: _Scope, site: cst.CSTNode | None, depth: int = 0
+    ) -> tuple[list[tuple[cst.BaseExpression | str, cst.BaseExpression, _Scope, cst.CSTNode | None]], bool]:
+        """Header entries with an anthropic-beta-like key: (key node, value, scope, site).
+
+        The flag says whether the mapping was followed completely (no unknown parts).
+        """
+        entries: list[tuple[cst.BaseExpression | str, cst.BaseExpression, _Scope, cst.CSTNode | None]] = []
+        if depth > _MAX_DEPTH:
+            return entries, False
+        if isinstance(node, cst.Dict):
+            self.consumed_dicts.add(id(node))
+            complete = True
+            for element in node.elements:
+                if isinstance(element, cst.DictElement):
+                    if _near_header_key(_string_value(element.key)):
+                        entries.append((element.key, element.value, scope, site))
+                else:
+                    found, whole = self.resolve_mapping(element.value, scope, site or element.value, depth + 1)
+                    entries.extend(found)
+                    complete = complete and whole
+            return entries, complete
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict":
+            complete = True
+            for arg in node.args:
+                if arg.keyword is None:
+                    found, whole = self.resolve_mapping(arg.value, scope, site, depth + 1)
+                    entries.extend(found)
+                    complete = complete and whole
+                elif _near_header_key(arg.keyword.value):
+                    entries.append((arg.keyword.value, arg.value, scope, site))
+            return entries, complete
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+            left, left_whole = self.resolve_mapping(node.left, scope, site, depth + 1)
+            right, right_whole = self.resolve_mapping(node.right, scope, site, depth + 1)
+            return left + right, left_whole and right_whole
+        if isinstance(node, cst.Name | cst.Attribute):
+            bindings = self._bindings_for(node, scope)
+            if bindings:
+                complete = True
+                for binding in bindings:
+                    if binding.value is None:
+                        complete = complete and binding.op != "param"
+                        continue
+                    if binding.op == "subscript":
+                        if _near_header_key(binding.key):
+                            assert binding.key is not None
+                            entries.append((binding.key, binding.value, binding.scope, site or node))
+                    elif binding.op in {"assign", "update", "param"}:
+                        found, whole = self.resolve_mapping(binding.value, binding.scope, site or node, depth + 1)
+                        entries.extend(found)
+                        complete = complete and whole
+                return entries, complete
+        return entries, False
+
+    # -- callees
+    def callee(self, call: cst.Call, scope: _Scope) -> _Callee:
+        func = call.func
+        qualified = self.qualify(func, scope)
+        if qualified is not None:
+            client = self.routes.clients.get(qualified)
+            if client is not None:
+                return _Callee("sdk-client", client=client, resolved=True)
+            if self.routes.http_client_class(qualified):
+                return _Callee("http-client")
+            if self.routes.http_function(qualified) or self.routes.http_constructor(qualified):
+                return self._http(call, qualified.rpartition(".")[2], None)
+        if not isinstance(func, cst.Attribute):
+            return _Callee("unknown")
+        attrs: list[str] = []
+        root: cst.BaseExpression = func
+        while True:
+            if isinstance(root, cst.Attribute):
+                if root.attr.value not in _PASSTHROUGH_ATTRS:
+                    attrs.append(root.attr.value)
+                root = root.value
+            elif (
+                isinstance(root, cst.Call)
+                and isinstance(root.func, cst.Attribute)
+                and root.func.attr.value in _CLIENT_COPIES
+            ):
+                root = root.func.value
+            elif isinstance(root, cst.Await):
+                root = root.expression
+            else:
+                break
+        attrs.reverse()
+        receiver = self.instance_of(root, scope, 0)
+        if receiver.kind == "sdk-client":
+            if attrs and attrs[-1] in _CLIENT_COPIES:
+                return _Callee("sdk-copy", client=receiver.client, resolved=True)
+            path = ".".join(attrs)
+            return _Callee("sdk-method", path=path, route=self.routes.method(path), client=receiver.client, resolved=True)
+        if receiver.kind == "http-client" and len(attrs) == 1:
+            return self._http(call, attrs[0], receiver.base_url)
+        if attrs and attrs[-1] in _CLIENT_COPIES:
+            return _Callee("unknown")
+        # An unresolved receiver: only the method path is known, from the chain's tail.
+        route = self.routes.method_by_suffix(attrs)
+        if route is not None:
+            return _Callee("sdk-method", path=route.path, route=route, resolved=False)
+        return _Callee("unknown")
+
+    def _http(self, call: cst.Call, name: str, base_url: str | None) -> _Callee:
+        verb = self.routes.verbs.get(name)
+        positional = [arg.value for arg in call.args if arg.keyword is None and arg.star == ""]
+        keywords = {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}
+        url = keywords.get("url")
+        method_node: cst.BaseExpression | None = keywords.get("method")
+        if name in self.routes.generic:
+            if method_node is None and positional:
+                method_node = positional.pop(0)
+            verb = _string_value(method_node) if method_node is not None else None
+            verb = verb.upper() if verb else None
+        elif name == "Request":  # urllib.request.Request(url, data, headers, ..., method)
+            verb = (_string_value(method_node) or "").upper() or None
+        if url is None and positional:
+            url = positional[0]
+        return _Callee("http", http_method=verb, url=url, base_url=base_url)
+
+    def instance_of(self, node: cst.BaseExpression, scope: _Scope, depth: int) -> _Callee:
+        """What an expression holds: an SDK client, an HTTP client, or unknown."""
+        if depth > 8:
+            return _Callee("unknown")
+        if isinstance(node, cst.Await):
+            return self.instance_of(node.expression, scope, depth + 1)
+        if isinstance(node, cst.Call):
+            func = node.func
+            if isinstance(func, cst.Attribute) and func.attr.value in _CLIENT_COPIES:
+                return self.instance_of(func.value, scope, depth + 1)
+            qualified = self.qualify(func, scope)
+            if qualified is not None:
+                if qualified in self.routes.clients:
+                    return _Callee("sdk-client", client=self.routes.clients[qualified], resolved=True)
+                if self.routes.http_client_class(qualified):
+                    return _Callee("http-client", base_url=self._base_url(node, scope))
+            if isinstance(func, cst.Name) and func.value in self.c.functions:
+                return self._factory(self.c.functions[func.value], depth)
+            return _Callee("unknown")
+        if isinstance(node, cst.Name | cst.Attribute):
+            bindings = self._bindings_for(node, scope)
+            if not bindings:
+                return _Callee("unknown")
+            for binding in bindings:
+                candidates: list[cst.BaseExpression] = []
+                if binding.annotation is not None:
+                    qualified = self.qualify(_unwrap_optional(binding.annotation), binding.scope)
+                    if qualified in self.routes.clients:
+                        assert qualified is not None
+                        return _Callee("sdk-client", client=self.routes.clients[qualified], resolved=True)
+                if binding.value is not None and binding.op in {"assign", "with", "param"}:
+                    candidates.append(binding.value)
+                for candidate in candidates:
+                    found = self.instance_of(candidate, binding.scope, depth + 1)
+                    if found.kind != "unknown":
+                        return found
+        return _Callee("unknown")
+
+    def _factory(self, function: _Scope, depth: int) -> _Callee:
+        if function.return_annotation is not None:
+            qualified = self.qualify(_unwrap_optional(function.return_annotation), function)
+            if qualified in self.routes.clients:
+                assert qualified is not None
+                return _Callee("sdk-client", client=self.routes.clients[qualified], resolved=True)
+        for value in function.returns:
+            found = self.instance_of(value, function, depth + 1)
+            if found.kind != "unknown":
+                return found
+        return _Callee("unknown")
+
+    def _base_url(self, call: cst.Call, scope: _Scope) -> str | None:
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == "base_url":
+                texts = self.resolve_text(arg.value, scope, None)
+                if len(texts) == 1:
+                    return "".join("{}" if f.dynamic else f.text for f in texts[0])
+        return None
+
+    # -- the requests
+    def run(self) -> None:
+        for site in self.c.calls:
+            self.call(site)
+        for dict_site in self.c.dicts:
+            if id(dict_site.node) not in self.consumed_dicts:
+                self.header_mapping(dict_site)
+        for string_site in self.c.strings:
+            self.string(string_site)
+
+    def call(self, site: _CallSite) -> None:
+        call, scope = site.node, site.scope
+        keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
+        carriers = [k for k in ("betas", "extra_headers", "default_headers", "headers") if k in keywords]
+        if not carriers:
+            return
+        callee = self.callee(call, scope)
+        endpoint, http_method, platform = self._endpoint(callee, scope)
+        model, model_location = self._model(keywords.get("model"), scope)
+        base = {
+            "target": callee.path if callee.kind == "sdk-method" else ("http" if callee.kind == "http" else None),
+            "endpoint": endpoint,
+            "http_method": http_method,
+            "platform": platform,
+            "model": model,
+            "model_location": model_location,
+            "sdk_added": callee.route.adds if callee.route and callee.resolved else (),
+            "sdk_method_known": callee.kind == "sdk-method" and callee.route is not None,
+            "beta_namespace": (callee.path or "").startswith("beta.") if callee.kind == "sdk-method" else None,
+            "client_wide": callee.kind in {"sdk-client", "sdk-copy", "http-client"},
+        }
+        for carrier in carriers:
+            arg = keywords[carrier]
+            keyword_location = self.loc(arg)
+            if carrier == "betas":
+                request = self._request(call, "betas", keyword_location=keyword_location, **base)  # type: ignore[arg-type]
+                lists = self.resolve_list(arg.value, scope, None)
+                self._emit_list(request, "betas-argument", lists, arg)
+            else:
+                if callee.kind == "sdk-copy" and carrier == "default_headers":
+                    kind = "with_options"
+                else:
+                    kind = carrier
+                entries, _complete = self.resolve_mapping(arg.value, scope, None)
+                for key, value, value_scope, entry_site in entries:
+                    request = self._request(call, kind, keyword_location=keyword_location, **base)  # type: ignore[arg-type]
+                    self._emit_header(request, key, value, value_scope, entry_site, "header")
+
+    def header_mapping(self, site: _DictSite) -> None:
+        """A header mapping not passed to any call we followed: still a usage."""
+        entries, _ = self.resolve_mapping(site.node, site.scope, None)
+        for key, value, value_scope, entry_site in entries:
+            request = self._request(site.node, "mapping")
+            self._emit_header(request, key, value, value_scope, entry_site, "header")
+
+    def string(self, site: _StringSite) -> None:
+        node = site.node
+        if id(node) in self.consumed:
+            return
+        texts = self.resolve_text(node, site.scope, None)
+        text = texts[0] if len(texts) == 1 else None
+        value = "".join(f.text for f in text) if text is not None else None
+        if value is None:
+            return
+        if "anthropic-beta" in value.lower() and ":" in value:
+            for match in _RAW_HEADER_RE.finditer(value):
+                self._raw_header(node, text or (), value, match)
+            if _RAW_HEADER_RE.search(value):
+                return
+        stripped = value.strip()
+        if stripped in self.registry_names or (site.beta_named and _looks_dated(stripped)):
+            scope: Literal["all", "lifecycle"] = "all" if site.beta_named else "lifecycle"
+            for item in _split_items(text or ()):
+                self._emit_item(None, "literal", item, scope=scope, alternative=0, element=node)
+
+    def _raw_header(self, node: cst.BaseExpression, text: _Text, value: str, match: re.Match[str]) -> None:
+        url = _URL_PATH_RE.search(value)
+        endpoint = _normalise_path(url.group(1)) if url else None
+        platform = self.routes.platform_of_url(value)
+        request = self._request(node, "header-string", endpoint=endpoint, platform=platform)
+        start, end = match.span("value")
+        sliced = _slice(text, start, end)
+        self._emit_texts(request, "header-string", [sliced], element=node)
+
+    # -- emitting
+    def _request(self, node: cst.CSTNode, carrier: str, **fields: object) -> Request:
+        self._next_id += 1
+        request = Request(id=self._next_id, location=self.loc(node), carrier=carrier, **fields)  # type: ignore[arg-type]
+        self.requests.append(request)
+        return request
+
+    def _replace_request(self, old: Request, **fields: object) -> Request:
+        from dataclasses import replace
+
+        new = replace(old, **fields)  # type: ignore[arg-type]
+        self.requests[self.requests.index(old)] = new
+        return new
+
+    def _emit_list(self, request: Request, kind: UsageKind, lists: list[_List], arg: cst.Arg) -> None:
+        texts: list[HeaderText] = []
+        usages: list[Usage] = []
+        for alternative, items in enumerate(lists):
+            if not items:
+                if len(lists) == 1:
+                    texts.append(HeaderText("", self.loc(arg), True, "empty-list"))
+                continue
+            for item in items:
+                texts.append(self._header_text(item.frags, "item"))
+                usages.extend(self._item_usages(request, kind, item, "all", alternative))
+        request = self._replace_request(request, header_texts=_unique(texts))
+        self.usages.extend(_rebind(usages, request))
+
+    def _emit_header(
+        self,
+        request: Request,
+        key: cst.BaseExpression | str,
+        value: cst.BaseExpression,
+        scope: _Scope,
+        site: cst.CSTNode | None,
+        kind: UsageKind,
+    ) -> None:
+        key_text = key if isinstance(key, str) else (_string_value(key) or "")
+        if isinstance(key, cst.SimpleString) and _literal_body(key)[2]:
+            body_at, body, _ = _literal_body(key)
+            start = self.literal_start(key) + body_at
+            key_location = self.span(start, start + len(body))
+        else:
+            key_location = self.loc(key) if not isinstance(key, str) else request.location
+        header_key = HeaderKey(key_text, key_location)
+        texts = self.resolve_text(value, scope, site)
+        request = self._replace_request(request, header_key=header_key)
+        if key_text.strip().lower() == "anthropic_beta" and not isinstance(value, cst.SimpleString):
+            # Bedrock's request body carries betas as a list under "anthropic_beta".
+            lists = self.resolve_list(value, scope, site)
+            if not any(f.dynamic for items in lists for item in items for f in item.frags):
+                self._emit_list(request, "betas-argument", lists, cst.Arg(value))
+                return
+        self._emit_texts(request, kind, texts, element=value)
+
+    def _emit_texts(self, request: Request, kind: UsageKind, texts: list[_Text], element: cst.CSTNode) -> None:
+        usages: list[Usage] = []
+        header_texts = [self._header_text(text, "header") for text in texts]
+        for alternative, text in enumerate(texts):
+            for item in _split_items(text):
+                usages.extend(self._item_usages(request, kind, item, "all", alternative, element))
+        request = self._replace_request(request, header_texts=_unique(header_texts))
+        self.usages.extend(_rebind(usages, request))
+
+    def _header_text(self, frags: Sequence[_Frag], kind: Literal["header", "item"]) -> HeaderText:
+        text = "".join(f.text for f in frags)
+        literal_nodes = [f for f in frags if f.node is not None]
+        exact = len(frags) == 1 and frags[0].start is not None and not frags[0].dynamic
+        if exact:
+            location = self.span(frags[0].start or 0, (frags[0].start or 0) + len(text))
+        elif literal_nodes and literal_nodes[0].node is not None:
+            location = self.loc(literal_nodes[0].node)
+        else:
+            location = Location(self.path, 1, 1, 1, 1, cell=self.cell)
+        for frag in frags:
+            if frag.node is not None and not frag.dynamic:
+                self.consumed.add(id(frag.node))
+        return HeaderText(text, location, exact, kind)
+
+    def _item_usages(
+        self,
+        request: Request | None,
+        kind: UsageKind,
+        item: _Item,
+        scope: Literal["all", "lifecycle"],
+        alternative: int,
+        element: cst.CSTNode | None = None,
+    ) -> Iterator[Usage]:
+        """One usage per name token in the item (an item `"a, b"` holds two)."""
+        frags = item.frags
+        text = "".join(f.text for f in frags)
+        dynamic = [f for f in frags if f.dynamic]
+        first = next((f for f in frags if f.node is not None), None)
+        site_node = first.site if first is not None else None
+        via = next((f.via for f in frags if f.via), None)
+        element_node = next((f.element for f in frags if f.element is not None), element)
+        element_location = self.loc(element_node) if element_node is not None else None
+        if dynamic:
+            node = dynamic[0].node
+            assert node is not None
+            location = self.loc(node)
+            site = self.loc(dynamic[0].site) if dynamic[0].site is not None else location
+            yield Usage(kind, None, text, location, site, request, scope, via, alternative, element_location)
+            return
+        for frag in frags:
+            if frag.node is not None:
+                self.consumed.add(id(frag.node))
+        # Empty items ("a,,b") carry no name: the header check reports them.
+        for token in _TOKEN_RE.finditer(text):
+            raw = token.group(0)
+            location = self._token_location(frags, token.start(), token.end())
+            same_place = site_node is None or (first is not None and site_node is first.node)
+            site = location if same_place else self.loc(site_node)  # type: ignore[arg-type]
+            yield Usage(kind, raw, raw, location, site, request, scope, via, alternative, element_location)
+
+    def _token_location(self, frags: Sequence[_Frag], start: int, end: int) -> Location:
+        position = 0
+        for frag in frags:
+            frag_end = position + len(frag.text)
+            if position <= start < frag_end or (start == end == position):
+                if frag.start is not None and end <= frag_end:
+                    return self.span(frag.start + start - position, frag.start + end - position)
+                if frag.node is not None:
+                    return self.loc(frag.node)
+            position = frag_end
+        owner = next((f.node for f in frags if f.node is not None), None)
+        if owner is not None:
+            return self.loc(owner)
+        return Location(self.path, 1, 1, 1, 1, cell=self.cell)
+
+    def _emit_item(
+        self,
+        request: Request | None,
+        kind: UsageKind,
+        item: _Item,
+        *,
+        scope: Literal["all", "lifecycle"],
+        alternative: int,
+        element: cst.CSTNode | None,
+    ) -> None:
+        self.usages.extend(self._item_usages(request, kind, item, scope, alternative, element))
+
+    # -- request context
+    def _endpoint(self, callee: _Callee, scope: _Scope) -> tuple[str | None, str | None, str | None]:
+        platform = callee.client.platform if callee.client is not None else None
+        if callee.kind == "sdk-method" and callee.route is not None and callee.resolved:
+            return callee.route.route, callee.route.http_method, platform
+        if callee.kind == "http" and callee.url is not None:
+            texts = self.resolve_text(callee.url, scope, None)
+            if len(texts) == 1:
+                url = (callee.base_url or "") + "".join("{}" if f.dynamic else f.text for f in texts[0])
+                match = _URL_PATH_RE.search(url)
+                return (
+                    _normalise_path(match.group(1)) if match else None,
+                    callee.http_method,
+                    self.routes.platform_of_url(url),
+                )
+        return None, callee.http_method, platform
+
+    def _model(self, arg: cst.Arg | None, scope: _Scope) -> tuple[str | None, Location | None]:
+        if arg is None:
+            return None, None
+        texts = self.resolve_text(arg.value, scope, None)
+        if len(texts) != 1 or any(f.dynamic for f in texts[0]):
+            return None, None
+        return "".join(f.text for f in texts[0]), self.loc(arg.value)
+
+
+# ---------------------------------------------------------------- list/text algebra
+
+
+def _product(left: list[_List], right: list[_List]) -> list[_List]:
+    return _limit([a + b for a in left for b in right])
+
+
+def _limit(alternatives: list[_List]) -> list[_List]:
+    if len(alternatives) <= _MAX_ALTERNATIVES:
+        return alternatives
+    # Too many branches to keep apart: merge the rest into the last one (nothing dropped).
+    kept = alternatives[: _MAX_ALTERNATIVES - 1]
+    merged: tuple[_Item, ...] = ()
+    for alternative in alternatives[_MAX_ALTERNATIVES - 1 :]:
+        merged += alternative
+    return [*kept, merged]
+
+
+def _is_listish(binding: _Binding) -> bool:
+    if binding.op in {"append", "extend", "insert", "iadd"}:
+        return True
+    value = binding.value
+    if isinstance(value, cst.List | cst.Tuple | cst.Set):
+        return True
+    if isinstance(value, cst.BinaryOperation):
+        return isinstance(value.left, cst.List | cst.Tuple) or isinstance(value.right, cst.List | cst.Tuple)
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+        return value.func.value in {"list", "tuple", "set", "sorted", "frozenset"}
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute):
+        return value.func.attr.value == "split"
+    return False
+
+
+def _set_via(frag: _Frag, name: str | None) -> _Frag:
+    if frag.via is not None or name is None or frag.dynamic:
+        return frag
+    return _Frag(frag.text, frag.node, frag.start, frag.dynamic, frag.site, name, frag.element)
+
+
+def _with_element(text: _Text, element: cst.CSTNode) -> _Text:
+    return tuple(
+        _Frag(f.text, f.node, f.start, f.dynamic, f.site, f.via, f.element or element) for f in text
+    )
+
+
+def _split_items(text: Sequence[_Frag]) -> Iterator[_Item]:
+    """Split a header value at commas, keeping each piece's origin."""
+    current: list[_Frag] = []
+    for frag in text:
+        if frag.dynamic or "," not in frag.text:
+            current.append(frag)
+            continue
+        pieces = frag.text.split(",")
+        offset = 0
+        for index, piece in enumerate(pieces):
+            start = None if frag.start is None else frag.start + offset
+            if piece or index == 0:
+                current.append(_Frag(piece, frag.node, start, False, frag.site, frag.via, frag.element))
+            if index < len(pieces) - 1:
+                yield _Item(tuple(current))
+                current = []
+            offset += len(piece) + 1
+    yield _Item(tuple(current))
+
+
+def _slice(text: Sequence[_Frag], start: int, end: int) -> _Text:
+    out: list[_Frag] = []
+    position = 0
+    for frag in text:
+        frag_end = position + len(frag.text)
+        lo, hi = max(start, position), min(end, frag_end)
+        if lo < hi or (frag.dynamic and position >= start and frag_end <= end):
+            if frag.dynamic:
+                out.append(frag)
+            else:
+                piece = frag.text[lo - position : hi - position]
+                new_start = None if frag.start is None else frag.start + lo - position
+                out.append(_Frag(piece.rstrip() if hi == end else piece, frag.node, new_start, False, frag.site, frag.via))
+        position = frag_end
+    return tuple(out)
+
+
+def _unique(texts: list[HeaderText]) -> tuple[HeaderText, ...]:
+    seen: dict[tuple[str, Location, str], HeaderText] = {}
+    for text in texts:
+        seen.setdefault((text.text, text.location, text.kind), text)
+    return tuple(seen.values())
+
+
+def _rebind(usages: list[Usage], request: Request) -> list[Usage]:
+    from dataclasses import replace
+
+    return [replace(usage, request=request) for usage in usages]
+
+
+def _looks_dated(text: str) -> bool:
+    from beta_lint.registry import looks_like_beta
+
+    return looks_like_beta(text)
+
+
+def _normalise_path(path: str) -> str:
+    path = path.split("?")[0].rstrip("/.")
+    return path or "/"
+
+
+def _unwrap_optional(node: cst.BaseExpression) -> cst.BaseExpression:
+    """`Anthropic | None`, `Optional[Anthropic]` -> `Anthropic`."""
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        return _unwrap_optional(node.left)
+    if isinstance(node, cst.Subscript) and node.slice and isinstance(node.slice[0].slice, cst.Index):
+        return node.slice[0].slice.value
+    if isinstance(node, cst.SimpleString):  # "Anthropic" forward reference
+        value = node.evaluated_value
+        if isinstance(value, str) and value.isidentifier():
+            return cst.Name(value)
+    return node
+
+
+# ---------------------------------------------------------------- suppressions
+
+
+def parse_suppression(comment: str) -> tuple[str, ...] | None:
+    """Codes a comment suppresses: () for all, None when it is no suppression."""
+    match = _SUPPRESS_RE.search(comment)
+    if match is None:
+        return None
+    listed = match.group("noqa") or match.group("ignore")
+    if not listed:
+        return ()
+    return tuple(code.upper() for code in re.split(r"[\s,]+", listed.strip()) if code)
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def extract(
+    text: str,
+    path: str,
+    routes: RouteTable,
+    registry_names: frozenset[str],
+    cell: int | None = None,
+) -> Extraction:
+    """Parse `text` once and return every usage, request and suppression in it.
+
+    Raises libcst.ParserSyntaxError (and RecursionError on absurd nesting); the caller turns
+    those into BL999.
+    """
+    module = cst.parse_module(text)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    collector = _Collector()
+    wrapper.visit(collector)
+    lines = LineIndex(text)
+    resolver = _Resolver(collector, wrapper, lines, path, cell, routes, registry_names)
+    resolver.run()
+    suppressions = []
+    for comment in collector.comments:
+        codes = parse_suppression(comment.value)
+        if codes is not None:
+            location = resolver.loc(comment)
+            suppressions.append(Suppression(location.line, codes, location))
+    return Extraction(tuple(resolver.usages), tuple(resolver.requests), tuple(suppressions))

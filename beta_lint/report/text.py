@@ -1,0 +1,96 @@
+"""Human output: `path:line:col: CODE message`, the source line and a caret (ruff style)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import click
+
+from beta_lint.model import Diagnostic, FileResult
+from beta_lint.report import ReportContext, all_diagnostics
+
+
+def _where(diagnostic: Diagnostic) -> str:
+    loc = diagnostic.location
+    cell = f"cell {loc.cell}:" if loc.cell is not None else ""
+    return f"{loc.path}:{cell}{loc.line}:{loc.column}"
+
+
+def _style(text: str, ctx: ReportContext, **styles: object) -> str:
+    return click.style(text, **styles) if ctx.color else text  # type: ignore[arg-type]
+
+
+def _header(diagnostic: Diagnostic, ctx: ReportContext) -> str:
+    code_color = "red" if diagnostic.severity == "error" else "yellow"
+    fixable = ""
+    if diagnostic.fix is not None:
+        fixable = " [*]" if diagnostic.fix.applicability == "safe" else " [unsafe fix]"
+    return (
+        f"{_style(_where(diagnostic), ctx, bold=True)}: "
+        f"{_style(diagnostic.code, ctx, fg=code_color, bold=True)}{fixable} {diagnostic.message}"
+    )
+
+
+def _source_line(diagnostic: Diagnostic, ctx: ReportContext) -> list[str]:
+    text = ctx.sources.get(diagnostic.location.path)
+    if text is None or diagnostic.location.cell is not None or diagnostic.code == "BL999":
+        return []
+    lines = text.splitlines()
+    loc = diagnostic.location
+    if not 1 <= loc.line <= len(lines):
+        return []
+    line = lines[loc.line - 1].expandtabs(1)
+    if len(line) > 200:
+        return []
+    width = (loc.end_column - loc.column) if loc.end_line == loc.line else len(line) - loc.column + 1
+    gutter = f"{loc.line} | "
+    caret = " " * (len(gutter) + loc.column - 1) + _style("^" * max(1, width), ctx, fg="red", bold=True)
+    return [f"{gutter}{line}", caret]
+
+
+def _summary(results: Sequence[FileResult], diagnostics: list[Diagnostic], ctx: ReportContext) -> str:
+    suppressed = sum(r.suppressed for r in results)
+    fixed = sum(ctx.fixed.values())
+    if not diagnostics:
+        line = f"All checks passed ({len(results)} file{'s' if len(results) != 1 else ''})"
+    else:
+        files = len(results)
+        line = (
+            f"Found {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} "
+            f"in {files} file{'s' if files != 1 else ''}"
+        )
+    extras = []
+    if fixed:
+        extras.append(f"{fixed} fixed")
+    if suppressed:
+        extras.append(f"{suppressed} suppressed")
+    safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.applicability == "safe")
+    unsafe = sum(1 for d in diagnostics if d.fix is not None and d.fix.applicability == "unsafe")
+    if safe:
+        extras.append(f"{safe} fixable with --fix")
+    if unsafe:
+        extras.append(f"{unsafe} more with --unsafe-fixes")
+    return line + (f" ({', '.join(extras)})" if extras else "") + "."
+
+
+def render_text(results: Sequence[FileResult], ctx: ReportContext) -> str:
+    diagnostics = all_diagnostics(results)
+    out: list[str] = []
+    for diagnostic in diagnostics:
+        out.append(_header(diagnostic, ctx))
+        out.extend(_source_line(diagnostic, ctx))
+        for related in diagnostic.related:
+            cell = f"cell {related.cell}:" if related.cell is not None else ""
+            out.append(f"  = defined at {related.path}:{cell}{related.line}:{related.column}")
+        if diagnostic.fix is not None and diagnostic.fix.note:
+            out.append(f"  = note: {diagnostic.fix.note}")
+        out.append("")
+    out.append(_summary(results, diagnostics, ctx))
+    return "\n".join(out) + "\n"
+
+
+def render_concise(results: Sequence[FileResult], ctx: ReportContext) -> str:
+    diagnostics = all_diagnostics(results)
+    lines = [_header(d, ctx) for d in diagnostics]
+    lines.append(_summary(results, diagnostics, ctx))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,255 @@
+"""What `beta-lint check` does, in order: settings -> files -> lint -> fix -> report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from beta_lint import __version__
+from beta_lint.checks import RULES, Selection, valid_selector
+from beta_lint.config import Settings, load_settings
+from beta_lint.discover import PYTHON_SUFFIXES, discover
+from beta_lint.engine import Linter, lint_paths
+from beta_lint.model import FileResult
+from beta_lint.registry import Registry, default_registry, load_registry_file
+from beta_lint.report import ReportContext, renderers
+from beta_lint.routes import default_route_table
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class RunError(Exception):
+    pass
+
+
+def build_registry(settings: Settings, registry_file: Path | None = None) -> Registry:
+    registry = default_registry()
+    for extra_file in (settings.registry_file, registry_file):
+        if extra_file is not None:
+            extra = load_registry_file(extra_file, origin="config")
+            registry = registry.extended(extra.betas.values(), extra.allowed)
+    return registry.extended(settings.registry_extra, settings.registry_allow)
+
+
+def _codes(values: Sequence[str], option: str) -> tuple[str, ...]:
+    from beta_lint.cli import UsageError
+
+    codes = tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
+    for code in codes:
+        if not valid_selector(code):
+            raise UsageError(f"unknown rule selector {code!r} in {option} (see `beta-lint rules`)")
+    return codes
+
+
+def build_linter(settings: Settings, options: dict[str, Any], registry: Registry) -> Linter:
+    from beta_lint.cli import UsageError, _parse_date
+
+    select = _codes(options.get("select") or (), "--select") or settings.select
+    extend = settings.extend_select + _codes(options.get("extend_select") or (), "--extend-select")
+    ignore = settings.ignore + _codes(options.get("ignore") or (), "--ignore")
+    selection = Selection.build(select, extend, ignore)
+    try:
+        today = _parse_date(options.get("today"), "--today")
+    except UsageError:
+        raise
+    return Linter(
+        registry=registry,
+        routes=default_route_table(),
+        enabled=selection.enabled,
+        today=today,
+        per_file_ignores=settings.per_file_ignores,
+        max_file_size=settings.max_file_size,
+    )
+
+
+def _settings(options: dict[str, Any]) -> Settings:
+    settings = load_settings(options.get("config_file"))
+    from dataclasses import replace
+
+    if options.get("no_respect_gitignore"):
+        settings = replace(settings, respect_gitignore=False)
+    return settings
+
+
+def _suffixes(settings: Settings, include_text: bool) -> tuple[str, ...]:
+    return PYTHON_SUFFIXES + (settings.text_suffixes if include_text else ())
+
+
+def collect_files(paths: Sequence[str], settings: Settings, options: dict[str, Any], include_text: bool) -> tuple[
+    list[str], list[str]
+]:
+    found = discover(
+        paths,
+        root=settings.root,
+        exclude=settings.exclude + settings.extend_exclude,
+        respect_gitignore=settings.respect_gitignore,
+        force_exclude=bool(options.get("force_exclude")),
+        suffixes=_suffixes(settings, include_text),
+    )
+    return found.files, found.errors
+
+
+def _emit(report: str, output_file: Path | None) -> None:
+    if output_file is None:
+        click.echo(report, nl=False)
+        return
+    output_file.parent.mkdir(parents=True, exist_ok=True)
+    output_file.write_text(report, encoding="utf-8")
+
+
+def run_check(paths: list[str], options: dict[str, Any]) -> int:
+    from beta_lint.cli import UsageError
+
+    settings = _settings(options)
+    registry = build_registry(settings, options.get("registry_file"))
+    linter = build_linter(settings, options, registry)
+    include_text = bool(options.get("include_text")) if options.get("include_text") is not None else bool(
+        settings.include_text
+    )
+    output_format = options.get("output_format")
+    if output_format is None:
+        output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    available = renderers()
+    if output_format not in available:
+        raise UsageError(f"output format {output_format!r} is not available")
+    if (options.get("fix") or options.get("diff")) and output_format not in ("text", "concise", "json"):
+        pass  # fixes still apply; the report lists what remains
+
+    errors: list[str] = []
+    stdin_data: bytes | None = None
+    if paths == ["-"]:
+        stdin_data = sys.stdin.buffer.read()
+        files = [options.get("stdin_filename") or "-"]
+    else:
+        if "-" in paths:
+            raise UsageError("'-' (standard input) cannot be mixed with other paths")
+        files, errors = collect_files(paths, settings, options, include_text)
+    for error in errors:
+        click.echo(f"beta-lint: error: {error}", err=True)
+
+    text_files = [f for f in files if not f.endswith(PYTHON_SUFFIXES)]
+    python_files = [f for f in files if f.endswith(PYTHON_SUFFIXES)]
+    if stdin_data is not None:
+        results = [linter.lint(files[0], stdin_data) if not files[0].endswith(".ipynb") or True else None]
+        results = [r for r in results if r is not None]
+    else:
+        results = list(lint_paths(linter, python_files, options.get("jobs")))
+    if text_files:
+        from beta_lint.textscan import lint_text_files
+
+        results.extend(lint_text_files(linter, text_files))
+        results.sort(key=lambda r: r.path)
+
+    fixed_counts: dict[str, int] = {}
+    fix_failed = False
+    if options.get("fix") or options.get("diff"):
+        from beta_lint.fixer import apply_fixes
+
+        outcome = apply_fixes(
+            linter,
+            results,
+            unsafe=bool(options.get("unsafe_fixes")),
+            write=bool(options.get("fix")) and not options.get("diff"),
+            stdin_data=stdin_data,
+        )
+        results = outcome.results
+        fixed_counts = outcome.fixed
+        fix_failed = bool(outcome.errors)
+        for error in outcome.errors:
+            click.echo(f"beta-lint: error: {error}", err=True)
+        if options.get("diff"):
+            click.echo(outcome.diff, nl=False)
+            return EXIT_FINDINGS if outcome.diff else (EXIT_ERROR if fix_failed or errors else EXIT_CLEAN)
+        if stdin_data is not None:
+            sys.stdout.write(outcome.stdin_text or stdin_data.decode("utf-8", "replace"))
+            return _exit(results, errors or fix_failed, options)
+        if options.get("show_fixes") and outcome.applied:
+            for line in outcome.applied:
+                click.echo(line, err=True)
+
+    if not options.get("unsafe_fixes"):
+        results = [_hide_unsafe(result) for result in results]
+
+    sources: dict[str, str] = {}
+    if output_format == "text":
+        for result in results:
+            if result.diagnostics and result.path not in sources:
+                sources[result.path] = _read_text(result.path, stdin_data)
+    color = (
+        output_format in ("text", "concise")
+        and options.get("output_file") is None
+        and sys.stdout.isatty()
+        and "NO_COLOR" not in os.environ
+    )
+    ctx = ReportContext(
+        tool_version=__version__,
+        registry_updated=registry.updated,
+        root=str(settings.root),
+        color=color,
+        sources=sources,
+        show_fixes=bool(options.get("show_fixes")),
+        fixed=fixed_counts,
+    )
+    report = available[output_format](results, ctx)
+    if options.get("quiet") and output_format in ("text", "concise"):
+        report = "\n".join(report.rstrip("\n").split("\n")[:-1]) + ("\n" if len(report.split("\n")) > 2 else "")
+    _emit(report, options.get("output_file"))
+    if options.get("statistics"):
+        click.echo(statistics(results), nl=False)
+    return _exit(results, bool(errors) or fix_failed, options)
+
+
+def _hide_unsafe(result: FileResult) -> FileResult:
+    """Without --unsafe-fixes, text/JSON still describe unsafe fixes (ruff shows them as hints)."""
+    return result
+
+
+def _exit(results: Sequence[FileResult], had_errors: bool, options: dict[str, Any]) -> int:
+    if had_errors:
+        return EXIT_ERROR
+    if any(result.diagnostics for result in results) and not options.get("exit_zero"):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _read_text(path: str, stdin_data: bytes | None) -> str:
+    from beta_lint.source import ReadError, decode_python
+
+    try:
+        data = stdin_data if stdin_data is not None else Path(path).read_bytes()
+        if path.endswith(PYTHON_SUFFIXES[:2]) or stdin_data is not None:
+            return decode_python(data)[0]
+        return data.decode("utf-8", "replace")
+    except (OSError, ReadError):
+        return ""
+
+
+def statistics(results: Sequence[FileResult]) -> str:
+    counts: dict[str, int] = {}
+    fixable: dict[str, int] = {}
+    for result in results:
+        for diagnostic in result.diagnostics:
+            counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
+            if diagnostic.fix is not None and diagnostic.fix.applicability == "safe":
+                fixable[diagnostic.code] = fixable.get(diagnostic.code, 0) + 1
+    lines = []
+    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        mark = "[*]" if fixable.get(code) else "   "
+        lines.append(f"{count:>5}  {code}  {mark} {RULES[code].name}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def run_audit(paths: list[str], options: dict[str, Any]) -> int:
+    from beta_lint.audit import audit_command
+
+    return audit_command(paths, options)
+
+
+def today_or(value: str | None) -> dt.date:
+    return dt.date.fromisoformat(value) if value else dt.date.today()

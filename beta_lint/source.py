@@ -1,0 +1,152 @@
+"""Reading a file: bytes, the prefilter, decoding (PEP 263, BOM) and notebook cells.
+
+The prefilter works on bytes and must never lose a usage: a file is parsed when it could
+hold a beta in any context the extractor understands (see `could_hold_beta`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+import os
+import re
+import stat
+import tokenize
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# What makes a Python file worth parsing. Every usage the extractor reports needs one of:
+# - a `betas` keyword or an anthropic-beta header key (any spelling it reports: anthropic_beta,
+#   anthropic-betas, x-anthropic-beta, any case) -> "beta" with "anthropic" or "betas";
+# - a dated string: registry names, names bound to *beta* variables, constants exported to
+#   other modules -> a letter or digit, a hyphen and a date;
+# - a registry name that does not end in a dated suffix (claude-code-20250219) -> listed.
+_CANDIDATE_RE = re.compile(
+    rb"(?i:betas|anthropic[-_ ]?beta)|[A-Za-z0-9]-\d{1,4}-\d{1,2}-\d{1,2}",
+)
+
+
+class ReadError(Exception):
+    """A file that cannot be read or decoded; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A piece of source to parse: a whole .py file, or one notebook code cell."""
+
+    text: str
+    cell: int | None  # notebook cell number (1-based) or None
+    # Notebook cells hide IPython lines (magics, shell escapes) as blank lines before parsing.
+    masked_lines: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str
+    data: bytes
+    encoding: str
+    text: str  # the decoded file (for notebooks: the JSON text)
+    cells: tuple[Cell, ...]
+    notebook: bool = False
+
+
+def read_bytes(path: str, max_size: int | None = None) -> bytes:
+    """Read a regular file, refusing FIFOs, devices and files over the size limit."""
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        raise ReadError(f"cannot read: {error.strerror or error}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ReadError("not a regular file (FIFO, device or socket): skipped")
+    if max_size is not None and info.st_size > max_size:
+        raise ReadError(f"file is {info.st_size} bytes, over the limit of {max_size}: skipped")
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        raise ReadError(f"cannot read: {error.strerror or error}") from None
+
+
+def could_hold_beta(data: bytes, extra_names: Iterable[bytes] = ()) -> bool:
+    if _CANDIDATE_RE.search(data):
+        return True
+    return any(name in data for name in extra_names)
+
+
+def decode_python(data: bytes) -> tuple[str, str]:
+    """Decode Python source as Python does: BOM, then a PEP 263 cookie, then UTF-8."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise ReadError("UTF-16/UTF-32 byte order mark: Python source must be UTF-8 or declare its encoding")
+    if b"\x00" in data:
+        raise ReadError("file contains NUL bytes: not Python source")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:
+        raise ReadError(f"cannot decode: {error.msg if hasattr(error, 'msg') else error}") from None
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as error:
+        reason = error.reason if isinstance(error, UnicodeDecodeError) else str(error)
+        where = f" at byte {error.start}" if isinstance(error, UnicodeDecodeError) else ""
+        raise ReadError(f"cannot decode as {encoding}{where}: {reason}") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, encoding
+
+
+_IPYTHON_LINE_RE = re.compile(r"^\s*(?:[%!]|\?\w|\w+\?\s*$)")
+
+
+def _mask_ipython(source: str) -> tuple[str, tuple[int, ...]]:
+    """Blank out IPython magics and shell lines so libcst can parse the cell.
+
+    A `%%cell magic` makes the whole cell non-Python. Blanking replaces each character by a
+    space, so every offset, line and column stays that of the real cell source (fixes rely on it).
+    """
+    lines = source.splitlines(keepends=True)
+    whole_cell = bool(lines) and lines[0].lstrip().startswith("%%")
+    masked: list[int] = []
+    out: list[str] = []
+    continuing = False
+    for number, line in enumerate(lines, 1):
+        if whole_cell or continuing or _IPYTHON_LINE_RE.match(line):
+            masked.append(number)
+            body = line.rstrip("\r\n")
+            continuing = body.endswith("\\")
+            out.append(" " * len(body) + line[len(body) :])
+        else:
+            out.append(line)
+    return "".join(out), tuple(masked)
+
+
+def notebook_cells(text: str) -> tuple[Cell, ...]:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ReadError(f"notebook is not valid JSON: {error.msg} at line {error.lineno}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("cells"), list):
+        raise ReadError("notebook has no 'cells' list")
+    cells: list[Cell] = []
+    for number, cell in enumerate(document["cells"], 1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            source = "".join(str(part) for part in source)
+        if not isinstance(source, str):
+            continue
+        masked, lines = _mask_ipython(source)
+        cells.append(Cell(masked, number, lines))
+    return tuple(cells)
+
+
+def load_source(path: str, data: bytes) -> SourceFile:
+    if path.endswith(".ipynb"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ReadError(f"cannot decode notebook as UTF-8 at byte {error.start}") from None
+        return SourceFile(path, data, "utf-8", text, notebook_cells(text), notebook=True)
+    text, encoding = decode_python(data)
+    return SourceFile(path, data, encoding, text, (Cell(text, None),))
