@@ -1,0 +1,137 @@
+"""Parse less: keep only the top-level statements of a large file that can matter.
+
+libcst costs time per line, so for a large candidate file we hand it only:
+- the top-level statements holding a candidate (a `betas` word, an anthropic-beta key, a
+  dated name, a registry name),
+- every import (qualified names of clients and HTTP libraries),
+- and, to a fixed point, every top-level statement that binds a name those statements use
+  (constants, client objects, factory functions, classes).
+The extractor only ever follows names from a send site to their top-level bindings, so the
+result is the same as parsing the whole file; `tests/test_slicer.py` checks that on the corpus.
+Lines keep their numbers through a line map. Anything the scanner is unsure of (an unbalanced
+bracket, an unterminated string) disables slicing for that file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Files shorter than this are parsed whole: slicing would not pay for itself.
+SLICE_MIN_LINES = 600
+
+_SCAN_RE = re.compile(
+    r"""(?P<str>(?<![A-Za-z0-9_])[rRbBuUfF]{0,2}(?:'''(?:\\.|[^\\])*?'''|\"\"\"(?:\\.|[^\\])*?\"\"\"|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"))"""
+    r"|(?P<comment>\#[^\n]*)"
+    r"|(?P<open>[(\[{])"
+    r"|(?P<close>[)\]}])"
+    r"|(?P<cont>\\\r?\n)"
+    r"|(?P<nl>\n)",
+    re.DOTALL,
+)
+_CONTINUATION_RE = re.compile(r"(?:else|elif|except|finally)\b|[)\]}]")
+_IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_BIND_RE = re.compile(
+    r"^[ \t]*(?:"
+    r"(?:async[ \t]+)?def[ \t]+(?P<def>\w+)"
+    r"|class[ \t]+(?P<cls>\w+)"
+    r"|(?P<assign>\w+)[ \t]*(?::[^=\n]*)?(?:[+|]?=)(?!=)"
+    r"|(?P<mutate>\w+)\.(?:append|extend|add|insert|update)\("
+    r"|(?P<item>\w+)\["
+    r"|(?P<targets>\w+(?:[ \t]*,[ \t]*\w+)+)[ \t]*=(?!=)"
+    r"|.*\bas[ \t]+(?P<alias>\w+)"
+    r"|for[ \t]+(?P<loop>\w+)"
+    r")",
+    re.MULTILINE,
+)
+_IMPORT_RE = re.compile(r"(?:from|import)\b")
+
+
+@dataclass(frozen=True)
+class Slice:
+    text: str  # the kept statements, in order
+    line_map: tuple[int, ...]  # kept line i (0-based) -> original line number (1-based)
+
+
+def _statements(text: str) -> list[tuple[int, int]] | None:
+    """Character spans of the top-level statements, or None when the scan is unsure."""
+    starts = [0]
+    depth = 0
+    for match in _SCAN_RE.finditer(text):
+        kind = match.lastgroup
+        if kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif kind == "nl" and depth == 0:
+            position = match.end()
+            if position < len(text) and not text[position].isspace() and text[position] != "#":
+                if not _CONTINUATION_RE.match(text, position):
+                    starts.append(position)
+    if depth != 0:
+        return None
+    spans = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        spans.append((start, end))
+    # A decorator belongs to the statement it decorates.
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and text.startswith("@", merged[-1][0]):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _bound_names(statement: str) -> set[str]:
+    names: set[str] = set()
+    for match in _BIND_RE.finditer(statement):
+        for group in ("def", "cls", "assign", "mutate", "item", "alias", "loop"):
+            value = match.group(group)
+            if value:
+                names.add(value)
+        targets = match.group("targets")
+        if targets:
+            names.update(name.strip() for name in targets.split(","))
+    return names
+
+
+def slice_source(text: str, candidates: Iterable[re.Pattern[str]]) -> Slice | None:
+    """The statements that matter, or None to parse the whole file."""
+    if text.count("\n") < SLICE_MIN_LINES:
+        return None
+    spans = _statements(text)
+    if spans is None or len(spans) < 2:
+        return None
+    patterns = list(candidates)
+    bodies = [text[start:end] for start, end in spans]
+    keep = [bool(_IMPORT_RE.match(body)) or any(p.search(body) for p in patterns) for body in bodies]
+    if not any(keep):
+        return None
+    binds = [_bound_names(body) for body in bodies]
+    needed: set[str] = set()
+    added = [index for index, kept in enumerate(keep) if kept]
+    while added:
+        for index in added:
+            needed.update(_IDENT_RE.findall(bodies[index]))
+        added = [index for index, kept in enumerate(keep) if not kept and binds[index] & needed]
+        for index in added:
+            keep[index] = True
+    if all(keep):
+        return None
+    pieces: list[str] = []
+    line_map: list[int] = []
+    for index, (start, _end) in enumerate(spans):
+        if not keep[index]:
+            continue
+        body = bodies[index]
+        if not body.endswith("\n"):
+            body += "\n"
+        first_line = text.count("\n", 0, start) + 1
+        pieces.append(body)
+        line_map.extend(range(first_line, first_line + body.count("\n")))
+    return Slice("".join(pieces), tuple(line_map))

@@ -1,0 +1,65 @@
+"""Slicing a large file must give exactly the usages of parsing it whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import make_linter
+
+import beta_lint.slicer as slicer
+from beta_lint.extract import extract
+from beta_lint.source import CANDIDATE_TEXT_RE, decode_python
+
+HERE = Path(__file__).parent
+FILLER = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(200))
+SAMPLES = [
+    # A constant far from its use, a client built at the top, a class holding betas on self.
+    'import anthropic\nclient = anthropic.Anthropic()\nFILES = "files-api-2025-04-14"\n'
+    + FILLER
+    + "def go():\n    client.beta.messages.create(betas=[FILES, 'compact-2026-01-12'])\n",
+    "from anthropic import AsyncAnthropic as AA\n"
+    + FILLER
+    + "class Agent:\n    BETAS = ['managed-agents-2026-04-01']\n"
+    "    def __init__(self):\n        self.client = AA()\n"
+    "    async def run(self):\n        await self.client.beta.messages.create(betas=self.BETAS)\n"
+    + FILLER
+    + "@decorator\ndef later():\n    return {'anthropic-beta': 'computer-use-2025-04-29'}\n",
+    # Names collected at top level under a condition, a factory function.
+    "import anthropic\nBETAS = []\nif FLAG:\n    BETAS.append('fast-mode-2026-02-01')\n"
+    + FILLER
+    + "def make() -> anthropic.Anthropic:\n    return anthropic.Anthropic()\n"
+    + "make().beta.messages.create(betas=BETAS)\n",
+]
+
+
+def _python_files() -> list[Path]:
+    return sorted(p for folder in ("corpus", "audit_tree") for p in (HERE / folder).rglob("*.py"))
+
+
+def _both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    linter = make_linter()
+    names = frozenset(linter.registry.betas)
+    whole = extract(text, "f.py", linter.routes, names)
+    monkeypatch.setattr(slicer, "SLICE_MIN_LINES", 0)
+    sliced = extract(text, "f.py", linter.routes, names, candidates=(CANDIDATE_TEXT_RE,))
+    return whole, sliced
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_sliced_equals_whole_on_samples(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole, sliced = _both(text, monkeypatch)
+    assert whole == sliced
+    assert slicer.slice_source(text, (CANDIDATE_TEXT_RE,)) is not None  # it really sliced
+
+
+@pytest.mark.parametrize("path", _python_files(), ids=lambda p: str(p.relative_to(HERE)))
+def test_sliced_equals_whole_on_corpus(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text, _ = decode_python(path.read_bytes())
+    whole, sliced = _both(text, monkeypatch)
+    assert whole == sliced
+
+
+def test_unbalanced_text_is_not_sliced() -> None:
+    text = "x = (\n" + "y = 1\n" * 700
+    assert slicer.slice_source(text, (CANDIDATE_TEXT_RE,)) is None
