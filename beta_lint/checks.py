@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from beta_lint import fixes
-from beta_lint.model import Fix, HeaderText, Location, Request, Severity, Usage
+from beta_lint.model import Applicability, Fix, HeaderText, Location, Request, Severity, Usage
 from beta_lint.registry import BETA_NAME_RE, Beta, Registry, is_well_formed
 
-API_REJECTS = "the API answers 400 \"Unexpected value(s) `{name}` for the `anthropic-beta` header\""
+API_REJECTS = 'the API answers 400 "Unexpected value(s) `{name}` for the `anthropic-beta` header"'
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,13 @@ def _register(rule: Rule) -> Rule:
 
 
 def usage_rule(
-    code: str, name: str, *, default: bool, severity: Severity, summary: str, fix: str | None = None,
+    code: str,
+    name: str,
+    *,
+    default: bool,
+    severity: Severity,
+    summary: str,
+    fix: str | None = None,
     lifecycle: bool = False,
 ) -> Callable[[UsageCheck], UsageCheck]:
     def wrap(function: UsageCheck) -> UsageCheck:
@@ -117,23 +123,31 @@ def _suggestion(name: str, ctx: Context) -> list[str]:
 
 
 @usage_rule(
-    "BL001", "malformed-beta-name", default=True, severity="error",
-    summary="A beta name that is not of the form feature-name-YYYY-MM-DD.", fix="unsafe",
+    "BL001",
+    "malformed-beta-name",
+    default=True,
+    severity="error",
+    summary="A beta name that is not of the form feature-name-YYYY-MM-DD.",
+    fix="unsafe",
 )
 def malformed_beta_name(usage: Usage, ctx: Context) -> Iterator[Finding]:
     name = usage.name
     if name is None or name == "" or ctx.registry.is_known(name) or is_well_formed(name):
         return
     candidates = _suggestion(name, ctx)
-    hint = f"; did you mean \"{candidates[0]}\"?" if len(candidates) == 1 else ""
+    hint = f'; did you mean "{candidates[0]}"?' if len(candidates) == 1 else ""
     fix = fixes.replace_name(usage, candidates[0], ctx.source) if len(candidates) == 1 else None
-    message = f"\"{name}\" is not a valid beta name ({_malformed_reason(name)}): " + API_REJECTS.format(name=name)
+    message = f'"{name}" is not a valid beta name ({_malformed_reason(name)}): ' + API_REJECTS.format(name=name)
     yield Finding(usage.location, message + hint, name, fix=fix)
 
 
 @usage_rule(
-    "BL002", "unknown-beta", default=True, severity="error",
-    summary="A well-formed beta name that is not in the registry.", fix="unsafe",
+    "BL002",
+    "unknown-beta",
+    default=True,
+    severity="error",
+    summary="A well-formed beta name that is not in the registry.",
+    fix="unsafe",
 )
 def unknown_beta(usage: Usage, ctx: Context) -> Iterator[Finding]:
     name = usage.name
@@ -141,7 +155,7 @@ def unknown_beta(usage: Usage, ctx: Context) -> Iterator[Finding]:
         return
     versions = ctx.registry.versions_of(name)
     candidates = _suggestion(name, ctx)
-    message = f"unknown beta \"{name}\": " + API_REJECTS.format(name=name)
+    message = f'unknown beta "{name}": ' + API_REJECTS.format(name=name)
     if versions:
         message += f"; known versions: {', '.join(versions)}"
     elif candidates:
@@ -167,44 +181,60 @@ def _retired_on(beta: Beta, ctx: Context) -> str | None:
 
 
 @usage_rule(
-    "BL101", "ga-beta", default=True, severity="warning", lifecycle=True,
-    summary="The feature is generally available; the beta header is no longer needed.", fix="sometimes",
+    "BL101",
+    "ga-beta",
+    default=True,
+    severity="warning",
+    lifecycle=True,
+    summary="The feature is generally available; the beta header is no longer needed.",
+    fix="sometimes",
 )
 def ga_beta(usage: Usage, ctx: Context) -> Iterator[Finding]:
     beta = _entry(usage, ctx)
     if beta is None or beta.status != "ga" or _retired_on(beta, ctx) is not None:
         return
     since = f" since {beta.ga_date}" if beta.ga_date else ""
-    message = f"\"{beta.name}\" is generally available{since}: the header is no longer needed"
     if beta.changes_behaviour:
-        message += " (but sending it still changes behaviour"
-        message += f": {beta.note.rstrip('.')})" if beta.note else ")"
-    applicability = "unsafe" if beta.changes_behaviour else "safe"
-    fix = fixes.remove_name(usage, ctx.source, applicability, f"Remove \"{beta.name}\"")
+        message = f'"{beta.name}" is generally available{since}, but sending it is not a no-op'
+        message += f" ({beta.note.rstrip('.')})" if beta.note else ""
+    else:
+        message = f'"{beta.name}" is generally available{since}: the header is no longer needed'
+    applicability: Applicability = "unsafe" if beta.changes_behaviour else "safe"
+    fix = fixes.remove_name(usage, ctx.source, applicability, f'Remove "{beta.name}"')
     yield Finding(usage.location, message, beta.name, fix=fix)
 
 
 @usage_rule(
-    "BL102", "superseded-beta", default=True, severity="warning", lifecycle=True,
-    summary="A newer version of the beta exists.", fix="unsafe",
+    "BL102",
+    "superseded-beta",
+    default=True,
+    severity="warning",
+    lifecycle=True,
+    summary="A newer version of the beta exists.",
+    fix="unsafe",
 )
 def superseded_beta(usage: Usage, ctx: Context) -> Iterator[Finding]:
     beta = _entry(usage, ctx)
     if beta is None or beta.status != "superseded" or _retired_on(beta, ctx) is not None:
         return
     if beta.successor:
-        message = f"\"{beta.name}\" is superseded by \"{beta.successor}\""
+        message = f'"{beta.name}" is superseded by "{beta.successor}"'
         fix = fixes.replace_name(usage, beta.successor, ctx.source)
     else:
-        message, fix = f"\"{beta.name}\" is superseded", None
+        message, fix = f'"{beta.name}" is superseded', None
     if beta.note:
         message += f" ({beta.note.rstrip('.')})"
     yield Finding(usage.location, message, beta.name, fix=fix)
 
 
 @usage_rule(
-    "BL103", "retired-beta", default=True, severity="error", lifecycle=True,
-    summary="The API no longer accepts this beta.", fix="unsafe",
+    "BL103",
+    "retired-beta",
+    default=True,
+    severity="error",
+    lifecycle=True,
+    summary="The API no longer accepts this beta.",
+    fix="unsafe",
 )
 def retired_beta(usage: Usage, ctx: Context) -> Iterator[Finding]:
     beta = _entry(usage, ctx)
@@ -214,17 +244,24 @@ def retired_beta(usage: Usage, ctx: Context) -> Iterator[Finding]:
     if retired is None:
         return
     when = f" on {retired}" if retired else ""
-    message = f"\"{beta.name}\" was retired{when}: the API no longer accepts it"
+    message = f'"{beta.name}" was retired{when}'
+    # Say the API rejects it only where that is confirmed; otherwise the note says what is known.
+    if beta.confidence == "high":
+        message += ": the API no longer accepts it"
     if beta.successor:
-        message += f"; its successor is \"{beta.successor}\""
+        message += f'; its successor is "{beta.successor}"'
     if beta.note:
         message += f" ({beta.note.rstrip('.')})"
-    fix = fixes.remove_name(usage, ctx.source, "unsafe", f"Remove \"{beta.name}\"")
+    fix = fixes.remove_name(usage, ctx.source, "unsafe", f'Remove "{beta.name}"')
     yield Finding(usage.location, message, beta.name, fix=fix)
 
 
 @usage_rule(
-    "BL104", "retiring-beta", default=True, severity="warning", lifecycle=True,
+    "BL104",
+    "retiring-beta",
+    default=True,
+    severity="warning",
+    lifecycle=True,
     summary="An end date is announced for this beta.",
 )
 def retiring_beta(usage: Usage, ctx: Context) -> Iterator[Finding]:
@@ -233,9 +270,9 @@ def retiring_beta(usage: Usage, ctx: Context) -> Iterator[Finding]:
         return
     days = (dt.date.fromisoformat(beta.retires) - ctx.today).days
     left = "1 day left" if days == 1 else f"{days} days left"
-    message = f"\"{beta.name}\" retires on {beta.retires} ({left})"
+    message = f'"{beta.name}" retires on {beta.retires} ({left})'
     if beta.successor:
-        message += f"; move to \"{beta.successor}\""
+        message += f'; move to "{beta.successor}"'
     yield Finding(usage.location, message, beta.name)
 
 
@@ -258,7 +295,10 @@ def endpoint_matches(endpoint: str, prefixes: Iterable[str]) -> bool:
 
 
 @usage_rule(
-    "BL201", "wrong-endpoint", default=True, severity="error",
+    "BL201",
+    "wrong-endpoint",
+    default=True,
+    severity="error",
     summary="An endpoint-specific beta sent to an endpoint it does not apply to.",
 )
 def wrong_endpoint(usage: Usage, ctx: Context) -> Iterator[Finding]:
@@ -270,15 +310,18 @@ def wrong_endpoint(usage: Usage, ctx: Context) -> Iterator[Finding]:
         return
     verb = f"{request.http_method} " if request.http_method else ""
     message = (
-        f"\"{beta.name}\" applies only to {', '.join(beta.endpoints)}, "
-        f"but this request goes to {verb}{request.endpoint}"
+        f'"{beta.name}" applies only to {", ".join(beta.endpoints)}, but this request goes to {verb}{request.endpoint}'
     )
     yield Finding(usage.site, message, beta.name, related=_site_related(usage))
 
 
 @request_rule(
-    "BL203", "betas-outside-beta-namespace", default=True, severity="error",
-    summary="betas= passed to a non-beta SDK method, which raises TypeError.", fix="unsafe",
+    "BL203",
+    "betas-outside-beta-namespace",
+    default=True,
+    severity="error",
+    summary="betas= passed to a non-beta SDK method, which raises TypeError.",
+    fix="unsafe",
 )
 def betas_outside_beta_namespace(request: Request, usages: Sequence[Usage], ctx: Context) -> Iterator[Finding]:
     if request.carrier != "betas" or request.target is None or request.beta_namespace is not False:
@@ -300,8 +343,12 @@ def betas_outside_beta_namespace(request: Request, usages: Sequence[Usage], ctx:
 
 
 @request_rule(
-    "BL301", "duplicate-beta", default=True, severity="error",
-    summary="The same beta twice in one request.", fix="safe",
+    "BL301",
+    "duplicate-beta",
+    default=True,
+    severity="error",
+    summary="The same beta twice in one request.",
+    fix="safe",
 )
 def duplicate_beta(request: Request, usages: Sequence[Usage], ctx: Context) -> Iterator[Finding]:
     by_alternative: dict[int, list[Usage]] = {}
@@ -320,10 +367,10 @@ def duplicate_beta(request: Request, usages: Sequence[Usage], ctx: Context) -> I
             if key in reported:
                 continue
             reported.add(key)
-            fix = fixes.remove_name(usage, ctx.source, "safe", f"Remove the second \"{usage.name}\"")
+            fix = fixes.remove_name(usage, ctx.source, "safe", f'Remove the second "{usage.name}"')
             yield Finding(
                 usage.site,
-                f"\"{usage.name}\" is sent twice in this request (the SDK does not remove duplicates)",
+                f'"{usage.name}" is sent twice in this request (the SDK does not remove duplicates)',
                 usage.name,
                 related=(first.site,),
                 fix=fix,
@@ -337,7 +384,7 @@ _HEADER_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r",\s*$"), "it ends with a comma"),
     (re.compile(r";"), "items are separated by ';' instead of ','"),
     (re.compile(r"[^,\s]\s+[^,\s]"), "items are separated by spaces instead of ','"),
-    (re.compile(r"\s,|,\s|^\s|\s$"), "it has spaces around items (sent verbatim; the API rejects \" name\")"),
+    (re.compile(r"\s,|,\s|^\s|\s$"), 'it has spaces around items (sent verbatim; the API rejects " name")'),
 )
 
 
@@ -348,7 +395,7 @@ def _header_problem(text: HeaderText) -> str | None:
         if pattern.search(text.text):
             if text.kind == "item":
                 if reason.startswith("it has spaces"):
-                    return "the item has spaces around the name (sent verbatim; the API rejects \" name\")"
+                    return 'the item has spaces around the name (sent verbatim; the API rejects " name")'
                 if reason == "the value is empty":
                     return "the item is empty"
             return reason
@@ -356,7 +403,10 @@ def _header_problem(text: HeaderText) -> str | None:
 
 
 @request_rule(
-    "BL302", "malformed-beta-header", default=True, severity="error",
+    "BL302",
+    "malformed-beta-header",
+    default=True,
+    severity="error",
     summary="Empty items, wrong separators, spaces or a misspelled key in the anthropic-beta header.",
     fix="safe",
 )
@@ -368,24 +418,31 @@ def malformed_beta_header(request: Request, usages: Sequence[Usage], ctx: Contex
         if request.carrier != "betas" and not bedrock_body:
             yield Finding(
                 key.location,
-                f"header key \"{key.text}\" is not \"anthropic-beta\": the API does not read it, "
+                f'header key "{key.text}" is not "anthropic-beta": the API does not read it, '
                 "so none of these betas is sent",
-                fix=fixes.replace_text(key.location, key.text, "anthropic-beta", ctx.source, "unsafe",
-                                       "Rename the key to \"anthropic-beta\""),
+                fix=fixes.replace_text(
+                    key.location, key.text, "anthropic-beta", ctx.source, "unsafe", 'Rename the key to "anthropic-beta"'
+                ),
             )
     for text in request.header_texts:
         problem = _header_problem(text)
         if problem is None:
             continue
-        yield Finding(text.location, f"malformed anthropic-beta value: {problem}", fix=fixes.normalise_header(
-            request, text, ctx.source))
+        yield Finding(
+            text.location,
+            f"malformed anthropic-beta value: {problem}",
+            fix=fixes.normalise_header(request, text, ctx.source),
+        )
 
 
 # ---------------------------------------------------------------- BL9xx
 
 
 @usage_rule(
-    "BL902", "dynamic-beta", default=False, severity="warning",
+    "BL902",
+    "dynamic-beta",
+    default=False,
+    severity="warning",
     summary="A beta value that cannot be resolved statically.",
 )
 def dynamic_beta(usage: Usage, ctx: Context) -> Iterator[Finding]:
@@ -398,8 +455,9 @@ def _engine_rule(code: str, name: str, default: bool, severity: Severity, summar
     _register(Rule(code, name, default, severity, summary, fix, engine=True))
 
 
-_engine_rule("BL901", "unused-suppression", False, "warning",
-             "A suppression comment that suppressed nothing.", fix="safe")
+_engine_rule(
+    "BL901", "unused-suppression", False, "warning", "A suppression comment that suppressed nothing.", fix="safe"
+)
 _engine_rule("BL999", "parse-error", True, "error", "A file that cannot be read, decoded or parsed.")
 
 
@@ -414,24 +472,28 @@ class Selection:
 
     @staticmethod
     def build(select: Sequence[str], extend_select: Sequence[str], ignore: Sequence[str]) -> Selection:
+        # "ALL" is every rule, as in ruff.
+        select = ["BL" if s == "ALL" else s for s in select]
+        extend_select = ["BL" if s == "ALL" else s for s in extend_select]
+        ignore = ["BL" if s == "ALL" else s for s in ignore]
         codes = sorted(RULES)
-        base = {c for c in codes if any(c.startswith(p) for p in select)} if select else {
-            c for c in codes if RULES[c].default
-        }
+        base = (
+            {c for c in codes if any(c.startswith(p) for p in select)}
+            if select
+            else {c for c in codes if RULES[c].default}
+        )
         base |= {c for c in codes if any(c.startswith(p) for p in extend_select)}
         # The most specific selector wins (ruff): --ignore BL1 --select BL101 keeps BL101.
         enabled = set()
         for code in base:
             best_select = max((len(p) for p in (*select, *extend_select) if code.startswith(p)), default=0)
             best_ignore = max((len(p) for p in ignore if code.startswith(p)), default=-1)
-            if best_ignore < best_select or (best_ignore == -1):
-                enabled.add(code)
-            elif not select and not extend_select and best_ignore == -1:
+            if best_ignore < best_select or best_ignore == -1:
                 enabled.add(code)
         return Selection(tuple(select), tuple(extend_select), tuple(ignore), frozenset(enabled))
 
 
 def valid_selector(selector: str) -> bool:
-    return selector == "ALL" or any(code.startswith(selector) for code in RULES) and bool(
-        re.fullmatch(r"BL\d{0,3}", selector)
-    )
+    if selector == "ALL":
+        return True
+    return bool(re.fullmatch(r"BL\d{0,3}", selector)) and any(code.startswith(selector) for code in RULES)

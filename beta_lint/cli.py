@@ -49,11 +49,12 @@ def guarded(function: F) -> F:
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from beta_lint.config import ConfigError
+        from beta_lint.data import DataError
         from beta_lint.registry import RegistryError
 
         try:
             return function(*args, **kwargs)
-        except (UsageError, ConfigError, RegistryError) as error:
+        except (UsageError, ConfigError, RegistryError, DataError) as error:
             _fail(str(error))
             sys.exit(EXIT_ERROR)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
@@ -94,18 +95,35 @@ def _selection_options(function: F) -> F:
 def _common_options(function: F) -> F:
     for decorator in reversed(
         [
-            click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-                         help="Configuration file (default: nearest pyproject.toml or beta-lint.toml)."),
-            click.option("--registry", "registry_file", type=click.Path(dir_okay=False, path_type=Path),
-                         help="A registry TOML file extending the built-in one."),
+            click.option(
+                "--config",
+                "config_file",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Configuration file (default: nearest pyproject.toml or beta-lint.toml).",
+            ),
+            click.option(
+                "--registry",
+                "registry_file",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="A registry TOML file extending the built-in one.",
+            ),
             click.option("--today", help="Judge retirement dates against this day (YYYY-MM-DD)."),
-            click.option("--force-exclude", is_flag=True,
-                         help="Apply exclusions even to files named on the command line."),
+            click.option(
+                "--force-exclude", is_flag=True, help="Apply exclusions even to files named on the command line."
+            ),
             click.option("--no-respect-gitignore", is_flag=True, help="Lint files ignored by .gitignore too."),
-            click.option("--include-text/--no-include-text", default=None,
-                         help="Also scan text files (Markdown, shell, YAML, JS/TS ...) for anthropic-beta headers."),
-            click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-                         help="Worker processes (default: number of cores)."),
+            click.option(
+                "--include-text/--no-include-text",
+                default=None,
+                help="Also scan text files (Markdown, shell, YAML, JS/TS ...) for anthropic-beta headers.",
+            ),
+            click.option(
+                "--jobs",
+                "-j",
+                type=click.IntRange(min=1),
+                default=None,
+                help="Worker processes (default: number of cores).",
+            ),
             click.option("--no-cache", is_flag=True, help="Do not read or write the cache."),
             click.option("--stdin-filename", help="The name of the file read from standard input ('-')."),
         ]
@@ -118,8 +136,12 @@ def _common_options(function: F) -> F:
 @click.argument("paths", nargs=-1)
 @_selection_options
 @_common_options
-@click.option("--output-format", type=click.Choice(["text", "concise", "json", "sarif", "github", "junit", "gitlab"]),
-              default=None, help="Report format (default: text; github under GitHub Actions).")
+@click.option(
+    "--output-format",
+    type=click.Choice(["text", "concise", "json", "sarif", "github", "junit", "gitlab"]),
+    default=None,
+    help="Report format (default: text; github under GitHub Actions).",
+)
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
@@ -139,11 +161,18 @@ def check(paths: tuple[str, ...], **options: Any) -> None:
 @main.command()
 @click.argument("paths", nargs=-1)
 @_common_options
-@click.option("--beta", "betas", multiple=True, help="Only this beta (a prefix such as 'computer-use' matches all versions).")
+@click.option(
+    "--beta", "betas", multiple=True, help="Only this beta (a prefix such as 'computer-use' matches all versions)."
+)
 @click.option("--status", help="Only these statuses (comma-separated: active,ga,superseded,retired,unknown).")
 @click.option("--retiring-before", help="Only betas retiring (or retired) before this date (YYYY-MM-DD).")
-@click.option("--format", "output_format", type=click.Choice(["table", "markdown", "json", "csv"]), default=None,
-              help="Output format (default: table).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "markdown", "json", "csv"]),
+    default=None,
+    help="Output format (default: table).",
+)
 @click.option("--fail-on", help="Exit 1 when a use has one of these statuses (e.g. retired,superseded).")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @guarded
@@ -177,8 +206,14 @@ def rules_command(output_format: str) -> None:
 
     if output_format == "json":
         data = [
-            {"code": r.code, "name": r.name, "default": r.default, "severity": r.severity, "fix": r.fix,
-             "summary": page(r.code).summary}
+            {
+                "code": r.code,
+                "name": r.name,
+                "default": r.default,
+                "severity": r.severity,
+                "fix": r.fix,
+                "summary": page(r.code).summary,
+            }
             for r in rules()
         ]
         click.echo(json.dumps(data, indent=2))
@@ -193,8 +228,8 @@ def registry() -> None:
 
 
 def _load_registry(config_file: Path | None, registry_file: Path | None) -> Any:
-    from beta_lint.run import build_registry
     from beta_lint.config import load_settings
+    from beta_lint.run import build_registry
 
     settings = load_settings(config_file)
     return build_registry(settings, registry_file)
@@ -245,11 +280,20 @@ def registry_show(name: str, output_format: str, config_file: Path | None, regis
 
 
 @registry.command("sync")
-@click.option("--sdk", "sdk_path", type=click.Path(file_okay=False, path_type=Path),
-              help="The installed anthropic package folder (default: found without importing it).")
-@click.option("--rules-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where to write sdk-routes.toml (default: the rules/ folder beta-lint uses).")
-@click.option("--check", "check_only", is_flag=True, help="Report what would change; write nothing (exit 1 if anything).")
+@click.option(
+    "--sdk",
+    "sdk_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The installed anthropic package folder (default: found without importing it).",
+)
+@click.option(
+    "--rules-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write sdk-routes.toml (default: the rules/ folder beta-lint uses).",
+)
+@click.option(
+    "--check", "check_only", is_flag=True, help="Report what would change; write nothing (exit 1 if anything)."
+)
 @guarded
 def registry_sync(sdk_path: Path | None, rules_dir: Path | None, check_only: bool) -> None:
     """Regenerate the SDK route table from an installed anthropic package (read statically)."""

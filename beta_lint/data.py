@@ -15,6 +15,10 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 TOMLDecodeError = tomllib.TOMLDecodeError
 
 
+class DataError(Exception):
+    """beta-lint's own data (rules/) is missing or broken: an installation problem."""
+
+
 @cache
 def rules_dir() -> Path:
     """The folder holding registry.toml, sdk-routes.toml and pages/.
@@ -26,12 +30,15 @@ def rules_dir() -> Path:
     for candidate in (here / "_rules", here.parent / "rules"):
         if (candidate / "registry.toml").is_file():
             return candidate
-    raise FileNotFoundError(f"beta-lint's data folder (rules/) is missing next to {here}")
+    raise DataError(f"beta-lint's data folder (rules/) is missing next to {here}; reinstall beta-lint")
 
 
 def load_toml(path: Path) -> dict[str, Any]:
-    with path.open("rb") as handle:
-        return tomllib.load(handle)
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise DataError(f"{path}: beta-lint's data file is missing; reinstall beta-lint") from None
 
 
 def loads_toml(text: str) -> dict[str, Any]:

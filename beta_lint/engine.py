@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -18,7 +19,15 @@ from beta_lint.checks import RULES, Context, Finding, Rule
 from beta_lint.model import Diagnostic, Extraction, FileResult, Location, Request, Suppression, Usage
 from beta_lint.registry import Registry
 from beta_lint.routes import RouteTable
-from beta_lint.source import Cell, ReadError, SourceFile, could_hold_beta, load_source, read_bytes
+from beta_lint.source import (
+    CANDIDATE_TEXT_RE,
+    Cell,
+    ReadError,
+    SourceFile,
+    could_hold_beta,
+    load_source,
+    read_bytes,
+)
 
 # Below this many candidate files a process pool costs more than it saves.
 _POOL_THRESHOLD = 24
@@ -33,12 +42,20 @@ class Linter:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     max_file_size: int | None = None
     prefilter: bool = True
+    slicing: bool = True
 
     def extra_names(self) -> tuple[bytes, ...]:
         # Registry names without a dated tail (claude-code-20250219) escape the prefilter's regex.
         return tuple(n.encode() for n in self.registry.names() if not _dated(n)) + tuple(
             n.encode() for n in self.registry.allowed
         )
+
+    def candidate_patterns(self) -> tuple[re.Pattern[str], ...]:
+        """What makes a statement worth parsing in a large file (see slicer.py)."""
+        if not self.slicing:
+            return ()
+        extra = [re.escape(name.decode()) for name in self.extra_names()]
+        return (CANDIDATE_TEXT_RE, *((re.compile("|".join(extra)),) if extra else ()))
 
     def ignored_codes(self, path: str) -> tuple[str, ...]:
         codes: list[str] = []
@@ -63,16 +80,17 @@ class Linter:
         diagnostics: list[Diagnostic] = []
         usages: list[Usage] = []
         suppressions: list[Suppression] = []
+        texts = {cell.cell: cell.text for cell in source.cells}
         for cell in source.cells:
             try:
                 extraction = self.extract(source.path, cell)
             except ReadError as error:
-                diagnostics.append(self.parse_error(source.path, str(error), cell.cell))
+                diagnostics.append(self.parse_error(source.path, str(error), cell.cell, error.line, error.column))
                 continue
             usages.extend(extraction.usages)
             suppressions.extend(extraction.suppressions)
             diagnostics.extend(self.check(extraction, cell.text))
-        return self._finish(source.path, diagnostics, usages, suppressions)
+        return self._finish(source.path, diagnostics, usages, suppressions, texts)
 
     def extract(self, path: str, cell: Cell) -> Extraction:
         import libcst  # imported only when some file needs parsing: start-up stays fast
@@ -80,11 +98,11 @@ class Linter:
         from beta_lint.extract import extract
 
         try:
-            return extract(cell.text, path, self.routes, frozenset(self.registry.betas), cell.cell)
+            return extract(
+                cell.text, path, self.routes, frozenset(self.registry.betas), cell.cell, self.candidate_patterns()
+            )
         except libcst.ParserSyntaxError as error:
-            message = str(error).strip().splitlines()[0] if str(error).strip() else "syntax error"
-            where = f" (line {error.raw_line}, column {error.raw_column + 1})"
-            raise ReadError(f"cannot parse: {message}{where}") from None
+            raise ReadError(f"cannot parse: {error.message}", error.raw_line, error.raw_column + 1) from None
         except RecursionError:
             raise ReadError("cannot parse: nesting too deep for the parser") from None
 
@@ -121,12 +139,20 @@ class Linter:
             fix=finding.fix,
         )
 
-    def parse_error(self, path: str, message: str, cell: int | None = None) -> Diagnostic:
+    def parse_error(
+        self, path: str, message: str, cell: int | None = None, line: int = 1, column: int = 1
+    ) -> Diagnostic:
         rule = RULES["BL999"]
-        return Diagnostic(rule.code, rule.name, rule.severity, message, Location(path, 1, 1, 1, 1, cell=cell))
+        location = Location(path, line, column, line, column + 1, cell=cell)
+        return Diagnostic(rule.code, rule.name, rule.severity, message, location)
 
     def _finish(
-        self, path: str, diagnostics: list[Diagnostic], usages: list[Usage], suppressions: list[Suppression]
+        self,
+        path: str,
+        diagnostics: list[Diagnostic],
+        usages: list[Usage],
+        suppressions: list[Suppression],
+        texts: dict[int | None, str] | None = None,
     ) -> FileResult:
         ignored = self.ignored_codes(path)
         unique: dict[tuple[str, str, int, int, int | None, str], Diagnostic] = {}
@@ -153,16 +179,26 @@ class Linter:
                 suppressed += 1
         unused = tuple(s for i, s in enumerate(suppressions) if i not in used and _names_ours(s))
         if "BL901" in self.enabled:
-            kept.extend(self._unused_suppression(s) for s in unused)
+            kept.extend(self._unused_suppression(s, (texts or {}).get(s.location.cell)) for s in unused)
         kept.sort(key=Diagnostic.sort_key)
         return FileResult(path, tuple(kept), suppressed, tuple(usages), unused)
 
-    def _unused_suppression(self, suppression: Suppression) -> Diagnostic:
+    def _unused_suppression(self, suppression: Suppression, text: str | None) -> Diagnostic:
         rule = RULES["BL901"]
         codes = ", ".join(suppression.codes) if suppression.codes else "all"
-        return Diagnostic(rule.code, rule.name, rule.severity,
-                          f"unused suppression ({codes}): nothing on this line is reported",
-                          suppression.location)
+        fix = None
+        if text is not None:
+            from beta_lint.fixes import remove_comment
+
+            fix = remove_comment(suppression.location, text)
+        return Diagnostic(
+            rule.code,
+            rule.name,
+            rule.severity,
+            f"unused suppression ({codes}): nothing on this line is reported",
+            suppression.location,
+            fix=fix,
+        )
 
 
 def _merge_fixes(first: Diagnostic, second: Diagnostic) -> Diagnostic:

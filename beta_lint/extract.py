@@ -53,15 +53,21 @@ _MAX_DEPTH = 24
 
 
 class LineIndex:
-    """Converts libcst's (line, 0-based column) positions to code-point offsets and back."""
+    """Converts libcst's (line, 0-based column) positions to code-point offsets and back.
 
-    def __init__(self, text: str) -> None:
+    With a line map (a sliced file), parsed line i is line line_map[i - 1] of `text`.
+    """
+
+    def __init__(self, text: str, line_map: Sequence[int] | None = None) -> None:
         self.text = text
+        self.line_map = line_map
         self.starts = [0]
         for match in re.finditer(r"\r\n|\r|\n", text):
             self.starts.append(match.end())
 
     def offset(self, line: int, column: int) -> int:
+        if self.line_map is not None:
+            line = self.line_map[line - 1] if line <= len(self.line_map) else self.line_map[-1] + 1
         return self.starts[min(line, len(self.starts)) - 1] + column
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -570,8 +576,7 @@ class _Resolver:
         if name is None:
             return lists
         return [
-            tuple(_Item(tuple(_set_via(f, name) for f in item.frags)) for item in alternative)
-            for alternative in lists
+            tuple(_Item(tuple(_set_via(f, name) for f in item.frags)) for item in alternative) for alternative in lists
         ]
 
     def _dynamic_item(self, node: cst.CSTNode, site: cst.CSTNode | None) -> _Item:
@@ -636,18 +641,18 @@ class _Resolver:
         if isinstance(node, cst.Name | cst.Attribute):
             bindings = self._bindings_for(node, scope)
             if bindings:
-                name = _dotted(node)
-                results = []
+                via = _dotted(node)
+                found: list[_Text] = []
                 for binding in bindings:
                     if binding.op == "param" and binding.value is None:
-                        results.append((_Frag(DYNAMIC, node, None, dynamic=True, site=site or node),))
+                        found.append((_Frag(DYNAMIC, node, None, dynamic=True, site=site or node),))
                         continue
                     if binding.value is None or binding.op not in {"assign", "param", "iadd"}:
                         continue
-                    for text in self.resolve_text(binding.value, binding.scope, site or node, depth + 1):
-                        results.append(tuple(_set_via(f, name) for f in text))
-                if results:
-                    return results[:_MAX_ALTERNATIVES]
+                    for resolved in self.resolve_text(binding.value, binding.scope, site or node, depth + 1):
+                        found.append(tuple(_set_via(f, via) for f in resolved))
+                if found:
+                    return found[:_MAX_ALTERNATIVES]
         return [(_Frag(DYNAMIC, node, None, dynamic=True, site=site or node),)]
 
     # -- header mappings
@@ -743,7 +748,9 @@ class _Resolver:
             if attrs and attrs[-1] in _CLIENT_COPIES:
                 return _Callee("sdk-copy", client=receiver.client, resolved=True)
             path = ".".join(attrs)
-            return _Callee("sdk-method", path=path, route=self.routes.method(path), client=receiver.client, resolved=True)
+            return _Callee(
+                "sdk-method", path=path, route=self.routes.method(path), client=receiver.client, resolved=True
+            )
         if receiver.kind == "http-client" and len(attrs) == 1:
             return self._http(call, attrs[0], receiver.base_url)
         if attrs and attrs[-1] in _CLIENT_COPIES:
@@ -864,7 +871,7 @@ class _Resolver:
             arg = keywords[carrier]
             keyword_location = self.loc(arg)
             if carrier == "betas":
-                request = self._request(call, "betas", keyword_location=keyword_location, **base)  # type: ignore[arg-type]
+                request = self._request(call, "betas", keyword_location=keyword_location, **base)
                 lists = self.resolve_list(arg.value, scope, None)
                 self._emit_list(request, "betas-argument", lists, arg)
             else:
@@ -874,7 +881,7 @@ class _Resolver:
                     kind = carrier
                 entries, _complete = self.resolve_mapping(arg.value, scope, None)
                 for key, value, value_scope, entry_site in entries:
-                    request = self._request(call, kind, keyword_location=keyword_location, **base)  # type: ignore[arg-type]
+                    request = self._request(call, kind, keyword_location=keyword_location, **base)
                     self._emit_header(request, key, value, value_scope, entry_site, "header")
 
     def header_mapping(self, site: _DictSite) -> None:
@@ -1121,9 +1128,7 @@ def _set_via(frag: _Frag, name: str | None) -> _Frag:
 
 
 def _with_element(text: _Text, element: cst.CSTNode) -> _Text:
-    return tuple(
-        _Frag(f.text, f.node, f.start, f.dynamic, f.site, f.via, f.element or element) for f in text
-    )
+    return tuple(_Frag(f.text, f.node, f.start, f.dynamic, f.site, f.via, f.element or element) for f in text)
 
 
 def _split_items(text: Sequence[_Frag]) -> Iterator[_Item]:
@@ -1158,7 +1163,9 @@ def _slice(text: Sequence[_Frag], start: int, end: int) -> _Text:
             else:
                 piece = frag.text[lo - position : hi - position]
                 new_start = None if frag.start is None else frag.start + lo - position
-                out.append(_Frag(piece.rstrip() if hi == end else piece, frag.node, new_start, False, frag.site, frag.via))
+                out.append(
+                    _Frag(piece.rstrip() if hi == end else piece, frag.node, new_start, False, frag.site, frag.via)
+                )
         position = frag_end
     return tuple(out)
 
@@ -1223,17 +1230,29 @@ def extract(
     routes: RouteTable,
     registry_names: frozenset[str],
     cell: int | None = None,
+    candidates: Sequence[re.Pattern[str]] = (),
 ) -> Extraction:
     """Parse `text` once and return every usage, request and suppression in it.
 
+    With `candidates`, a large file is sliced to the statements that can matter (slicer.py).
     Raises libcst.ParserSyntaxError (and RecursionError on absurd nesting); the caller turns
     those into BL999.
     """
-    module = cst.parse_module(text)
+    from beta_lint.slicer import slice_source
+
+    piece = slice_source(text, candidates) if candidates else None
+    module = None
+    if piece is not None:
+        try:
+            module = cst.parse_module(piece.text)
+        except cst.ParserSyntaxError:
+            piece = None  # the slice is not valid on its own: parse the whole file instead
+    if module is None or piece is None:
+        module = cst.parse_module(text)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     collector = _Collector()
     wrapper.visit(collector)
-    lines = LineIndex(text)
+    lines = LineIndex(text, piece.line_map if piece is not None else None)
     resolver = _Resolver(collector, wrapper, lines, path, cell, routes, registry_names)
     resolver.run()
     suppressions = []

@@ -41,7 +41,7 @@ def replace_name(usage: Usage, new: str, source: str) -> Fix | None:
         return None
     note = f"edits the definition of {usage.via}, used wherever it is sent" if usage.via else None
     edit = _edit(location, source, location.offset, location.end_offset, new)
-    return Fix("unsafe", f"Replace \"{usage.name}\" with \"{new}\"", (edit,), note)
+    return Fix("unsafe", f'Replace "{usage.name}" with "{new}"', (edit,), note)
 
 
 def _skip_space_back(source: str, position: int) -> int:
@@ -157,7 +157,11 @@ def remove_name(usage: Usage, source: str, applicability: Applicability, message
         edits.append(_edit(location, source, token_start - (len(before) - precede.start()), token_end, ""))
     elif usage.element is not None:
         element = usage.element
-        if usage.via is not None and element.offset <= token_start < element.end_offset and usage.kind != "betas-argument":
+        if (
+            usage.via is not None
+            and element.offset <= token_start < element.end_offset
+            and usage.kind != "betas-argument"
+        ):
             return None
         span = remove_span_from_sequence(source, element.offset, element.end_offset)
         if span is not None:
@@ -203,7 +207,7 @@ def normalise_header(request: Request, text: HeaderText, source: str) -> Fix | N
         edit = _edit(text.location, source, literal_start, literal_end, replacement)
         return Fix("safe", "Split the item into one element per beta", (edit,))
     edit = _edit(text.location, source, text.location.offset, text.location.end_offset, cleaned)
-    return Fix("safe", f"Rewrite the header value as \"{cleaned}\"", (edit,))
+    return Fix("safe", f'Rewrite the header value as "{cleaned}"', (edit,))
 
 
 def move_to_beta_namespace(request: Request, source: str) -> Fix | None:
@@ -220,3 +224,12 @@ def move_to_beta_namespace(request: Request, source: str) -> Fix | None:
     at = call.offset + match.start() + 1
     edit = _edit(call, source, at, at, "beta.")
     return Fix("unsafe", "Call the method through client.beta", (edit,))
+
+
+def remove_comment(location: Location, source: str) -> Fix | None:
+    """Remove a whole comment and the spaces before it."""
+    if not source[location.offset : location.end_offset].startswith("#"):
+        return None
+    start = _skip_space_back(source, location.offset)
+    edit = _edit(location, source, start, location.end_offset, "")
+    return Fix("safe", "Remove the unused suppression comment", (edit,))

@@ -58,9 +58,7 @@ class Request:
     # betas / extra_headers / default_headers / headers: the keyword that carries them;
     # with_options: client.with_options(default_headers=...); header-string: "anthropic-beta: ..."
     # inside a string; mapping: a header mapping not passed to any call beta-lint followed.
-    carrier: Literal[
-        "betas", "extra_headers", "default_headers", "headers", "header-string", "with_options", "mapping"
-    ]
+    carrier: Literal["betas", "extra_headers", "default_headers", "headers", "header-string", "with_options", "mapping"]
     target: str | None = None
     endpoint: str | None = None
     http_method: str | None = None

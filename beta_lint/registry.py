@@ -106,7 +106,7 @@ def parse_entry(raw: Mapping[str, Any], where: str, origin: str = "registry") ->
             raise RegistryError(f"{where}: unknown key {key!r} (expected one of {', '.join(_KEYS)})")
         if not isinstance(value, expected) or (expected is str and value == ""):
             raise RegistryError(f"{where}: key {key!r} must be a non-empty {getattr(expected, '__name__', '')}")
-        if expected is list and not all(isinstance(item, str) for item in value):
+        if isinstance(value, list) and not all(isinstance(item, str) for item in value):
             raise RegistryError(f"{where}: key {key!r} must be a list of strings")
     name = raw.get("name")
     if not isinstance(name, str):
@@ -122,7 +122,9 @@ def parse_entry(raw: Mapping[str, Any], where: str, origin: str = "registry") ->
     for platform in platforms:
         if platform not in PLATFORMS:
             raise RegistryError(f"{where}: unknown platform {platform!r} (expected {', '.join(PLATFORMS)})")
-    dates = {key: _check_date(raw[key], f"{where} {key}") for key in ("ga-date", "retired-date", "retires") if key in raw}
+    dates = {
+        key: _check_date(raw[key], f"{where} {key}") for key in ("ga-date", "retired-date", "retires") if key in raw
+    }
     return Beta(
         name=name,
         status=cast(Status, status),

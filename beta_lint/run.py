@@ -81,9 +81,9 @@ def _suffixes(settings: Settings, include_text: bool) -> tuple[str, ...]:
     return PYTHON_SUFFIXES + (settings.text_suffixes if include_text else ())
 
 
-def collect_files(paths: Sequence[str], settings: Settings, options: dict[str, Any], include_text: bool) -> tuple[
-    list[str], list[str]
-]:
+def collect_files(
+    paths: Sequence[str], settings: Settings, options: dict[str, Any], include_text: bool
+) -> tuple[list[str], list[str]]:
     found = discover(
         paths,
         root=settings.root,
@@ -109,8 +109,8 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
     settings = _settings(options)
     registry = build_registry(settings, options.get("registry_file"))
     linter = build_linter(settings, options, registry)
-    include_text = bool(options.get("include_text")) if options.get("include_text") is not None else bool(
-        settings.include_text
+    include_text = (
+        bool(options.get("include_text")) if options.get("include_text") is not None else bool(settings.include_text)
     )
     output_format = options.get("output_format")
     if output_format is None:
@@ -168,7 +168,7 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
             return EXIT_FINDINGS if outcome.diff else (EXIT_ERROR if fix_failed or errors else EXIT_CLEAN)
         if stdin_data is not None:
             sys.stdout.write(outcome.stdin_text or stdin_data.decode("utf-8", "replace"))
-            return _exit(results, errors or fix_failed, options)
+            return _exit(results, bool(errors) or fix_failed, options)
         if options.get("show_fixes") and outcome.applied:
             for line in outcome.applied:
                 click.echo(line, err=True)
@@ -179,7 +179,8 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
     sources: dict[str, str] = {}
     if output_format == "text":
         for result in results:
-            if result.diagnostics and result.path not in sources:
+            # Source lines are shown for findings in code; a BL999 file may not even be readable.
+            if any(d.code != "BL999" for d in result.diagnostics) and result.path not in sources:
                 sources[result.path] = _read_text(result.path, stdin_data)
     color = (
         output_format in ("text", "concise")
@@ -219,10 +220,10 @@ def _exit(results: Sequence[FileResult], had_errors: bool, options: dict[str, An
 
 
 def _read_text(path: str, stdin_data: bytes | None) -> str:
-    from beta_lint.source import ReadError, decode_python
+    from beta_lint.source import ReadError, decode_python, read_bytes
 
     try:
-        data = stdin_data if stdin_data is not None else Path(path).read_bytes()
+        data = stdin_data if stdin_data is not None else read_bytes(path)
         if path.endswith(PYTHON_SUFFIXES[:2]) or stdin_data is not None:
             return decode_python(data)[0]
         return data.decode("utf-8", "replace")

@@ -23,12 +23,24 @@ from dataclasses import dataclass
 #   other modules -> a letter or digit, a hyphen and a date;
 # - a registry name that does not end in a dated suffix (claude-code-20250219) -> listed.
 _CANDIDATE_RE = re.compile(
-    rb"(?i:betas|anthropic[-_ ]?beta)|[A-Za-z0-9]-\d{1,4}-\d{1,2}-\d{1,2}",
+    rb"(?i:anthropic[-_ ]?beta)|\bbetas\b|[A-Za-z0-9]-\d{1,4}-\d{1,2}-\d{1,2}",
 )
+# The same, for the text of a large file being sliced (slicer.py): which statements to keep.
+CANDIDATE_TEXT_RE = re.compile(_CANDIDATE_RE.pattern.decode())
+# Files Python cannot read as source are still reported (BL999), whatever they contain.
+_UNREADABLE_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 class ReadError(Exception):
-    """A file that cannot be read or decoded; the message is one line for the user."""
+    """A file that cannot be read, decoded or parsed; the message is one line for the user.
+
+    `line`/`column` (1-based) say where, when known (a syntax error).
+    """
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
 
 
 @dataclass(frozen=True)
@@ -69,7 +81,7 @@ def read_bytes(path: str, max_size: int | None = None) -> bytes:
 
 
 def could_hold_beta(data: bytes, extra_names: Iterable[bytes] = ()) -> bool:
-    if _CANDIDATE_RE.search(data):
+    if data.startswith(_UNREADABLE_MARKS) or _CANDIDATE_RE.search(data):
         return True
     return any(name in data for name in extra_names)
 

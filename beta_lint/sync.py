@@ -54,9 +54,7 @@ PACKAGE = "anthropic"
 
 # A beta name: dash-separated lowercase words ending in an ISO date. The look-ahead demands a
 # letter so that a bare date (the `anthropic-version` value) never matches.
-BETA_NAME = re.compile(
-    r"(?<![a-z0-9-])(?=[a-z0-9-]*[a-z])[a-z0-9]+(?:-[a-z0-9]+)*-\d{4}-\d{2}-\d{2}(?![a-z0-9])"
-)
+BETA_NAME = re.compile(r"(?<![a-z0-9-])(?=[a-z0-9-]*[a-z])[a-z0-9]+(?:-[a-z0-9]+)*-\d{4}-\d{2}-\d{2}(?![a-z0-9])")
 # Model ids could take the same shape one day; they are never beta names.
 _NOT_BETA_PREFIXES = ("claude-",)
 
@@ -400,9 +398,7 @@ class _Package:
 
     # -- resolution ---------------------------------------------------------------------------
 
-    def resolve_name(
-        self, module: str, name: str, _seen: frozenset[tuple[str, str]] = frozenset()
-    ) -> _Ref | None:
+    def resolve_name(self, module: str, name: str, _seen: frozenset[tuple[str, str]] = frozenset()) -> _Ref | None:
         if module not in self.modules or (module, name) in _seen:
             return None
         seen = _seen | {(module, name)}
@@ -516,18 +512,14 @@ class _Package:
         for klass in self.mro(cls):
             assert isinstance(klass.node, ast.ClassDef)
             for stmt in klass.node.body:
-                if isinstance(stmt, ast.Assign) and any(
-                    isinstance(t, ast.Name) and t.id == name for t in stmt.targets
-                ):
+                if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
                     return stmt.value
                 if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                     if stmt.target.id == name and stmt.value is not None:
                         return stmt.value
         return None
 
-    def string_value(
-        self, module: str, expr: ast.expr, local: Mapping[str, _Binding] | None = None
-    ) -> str | None:
+    def string_value(self, module: str, expr: ast.expr, local: Mapping[str, _Binding] | None = None) -> str | None:
         if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
             return expr.value
         if isinstance(expr, (ast.Name, ast.Attribute)):
@@ -581,11 +573,7 @@ class _Scanner:
         for node in ast.walk(fn):
             if isinstance(node, ast.Return) and isinstance(node.value, ast.Call):
                 found = self.pkg.resolve_expr(module, node.value.func, local)
-                if (
-                    isinstance(found, _Def)
-                    and isinstance(found.node, ast.ClassDef)
-                    and self.is_resource(found)
-                ):
+                if isinstance(found, _Def) and isinstance(found.node, ast.ClassDef) and self.is_resource(found):
                     return found
         if fn.returns is not None:
             found = self.pkg.resolve_expr(module, fn.returns, local)
@@ -640,26 +628,18 @@ class _Scanner:
                 if name.startswith("_") or name in _MIRROR_ACCESSORS:
                     continue
                 found = self.pkg.resolve_expr(module, stmt.annotation)
-                if (
-                    isinstance(found, _Def)
-                    and isinstance(found.node, ast.ClassDef)
-                    and self.is_resource(found)
-                ):
+                if isinstance(found, _Def) and isinstance(found.node, ast.ClassDef) and self.is_resource(found):
                     self._set_accessor(into, name, found)
             elif isinstance(stmt, ast.Assign):
                 # `create = FirstPartyMessagesAPI.create`: platform resources reuse first-party methods.
                 found = self.pkg.resolve_expr(module, stmt.value)
-                if isinstance(found, _Def) and isinstance(
-                    found.node, (ast.FunctionDef, ast.AsyncFunctionDef)
-                ):
+                if isinstance(found, _Def) and isinstance(found.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     for alias in stmt.targets:
                         if isinstance(alias, ast.Name) and not alias.id.startswith("_"):
                             into.methods[alias.id] = found
                             into.accessors.pop(alias.id, None)
 
-    def _collect_init(
-        self, module: str, init: ast.FunctionDef | ast.AsyncFunctionDef, into: _Members
-    ) -> None:
+    def _collect_init(self, module: str, init: ast.FunctionDef | ast.AsyncFunctionDef, into: _Members) -> None:
         """`self.messages = Messages(self)` in a client's `__init__` (Bedrock, Vertex, Mantle)."""
         local = self.pkg.local_imports(module, init)
         for node in ast.walk(init):
@@ -673,11 +653,7 @@ class _Scanner:
                     and not target.attr.startswith("_")
                 ):
                     found = self.pkg.resolve_expr(module, node.value.func, local)
-                    if (
-                        isinstance(found, _Def)
-                        and isinstance(found.node, ast.ClassDef)
-                        and self.is_resource(found)
-                    ):
+                    if isinstance(found, _Def) and isinstance(found.node, ast.ClassDef) and self.is_resource(found):
                         self._set_accessor(into, target.attr, found)
 
     def tree_of(self, cls: _Def) -> dict[str, _Def]:
@@ -871,9 +847,7 @@ class _Scanner:
             self.note(f"{path}: helper sends no HTTP request that could be found statically")
         return facts
 
-    def _resource_in(
-        self, module: str, annotation: ast.expr | None, local: Mapping[str, _Binding]
-    ) -> _Def | None:
+    def _resource_in(self, module: str, annotation: ast.expr | None, local: Mapping[str, _Binding]) -> _Def | None:
         """The resource class named in an annotation (`AsyncWork`, `AsyncEvents | None`), if any."""
         if annotation is None:
             return None
@@ -883,11 +857,7 @@ class _Scanner:
             ):
                 assert isinstance(node, ast.expr)
                 found = self.pkg.resolve_expr(module, node, local)
-                if (
-                    isinstance(found, _Def)
-                    and isinstance(found.node, ast.ClassDef)
-                    and self.is_resource(found)
-                ):
+                if isinstance(found, _Def) and isinstance(found.node, ast.ClassDef) and self.is_resource(found):
                     return found
         return None
 
@@ -1193,8 +1163,7 @@ def scan_sdk(package_dir: Path) -> SdkScan:
     by_path = {m.path: m for m in methods}
 
     clients = [
-        _client_record(scanner, cls, sorted(names), references, table, by_path)
-        for cls, names in qualified.items()
+        _client_record(scanner, cls, sorted(names), references, table, by_path) for cls, names in qualified.items()
     ]
     clients.sort(key=lambda c: c.name)
     beta_names = _scan_beta_names(scanner, methods)
@@ -1286,9 +1255,7 @@ def _scan_beta_names(scanner: _Scanner, methods: list[SdkMethod]) -> list[SdkBet
         for node in ast.walk(found.value):
             if isinstance(node, ast.Subscript) and _is_name(node.value, "Literal"):
                 literal |= {
-                    c.value
-                    for c in ast.walk(node.slice)
-                    if isinstance(c, ast.Constant) and isinstance(c.value, str)
+                    c.value for c in ast.walk(node.slice) if isinstance(c, ast.Constant) and isinstance(c.value, str)
                 }
     else:
         scanner.note(f"{'.'.join(_BETA_LITERAL)}: Literal of beta names not found")
@@ -1347,9 +1314,7 @@ def _scan_beta_names(scanner: _Scanner, methods: list[SdkMethod]) -> list[SdkBet
 
 
 def _is_name(node: ast.expr, name: str) -> bool:
-    return (isinstance(node, ast.Name) and node.id == name) or (
-        isinstance(node, ast.Attribute) and node.attr == name
-    )
+    return (isinstance(node, ast.Name) and node.id == name) or (isinstance(node, ast.Attribute) and node.attr == name)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1562,13 +1527,9 @@ def diff_scans(old: SdkScan | None, new: SdkScan) -> list[str]:
             if sorted(was.adds) != sorted(now.adds):
                 lines.append(f"~ method {path} adds: {_listed(was.adds)} -> {_listed(now.adds)}")
             if was.betas_param != now.betas_param:
-                lines.append(
-                    f"~ method {path} betas-param: {_bool(was.betas_param)} -> {_bool(now.betas_param)}"
-                )
+                lines.append(f"~ method {path} betas-param: {_bool(was.betas_param)} -> {_bool(now.betas_param)}")
             if was.async_only != now.async_only:
-                lines.append(
-                    f"~ method {path} async-only: {_bool(was.async_only)} -> {_bool(now.async_only)}"
-                )
+                lines.append(f"~ method {path} async-only: {_bool(was.async_only)} -> {_bool(now.async_only)}")
             if was.helper != now.helper:
                 lines.append(f"~ method {path} helper: {_bool(was.helper)} -> {_bool(now.helper)}")
 
@@ -1582,9 +1543,7 @@ def diff_scans(old: SdkScan | None, new: SdkScan) -> list[str]:
             lines.append(f"- beta name {name}")
         elif had is not None and has is not None:
             if had.in_literal != has.in_literal:
-                lines.append(
-                    f"~ beta name {name} in-literal: {_bool(had.in_literal)} -> {_bool(has.in_literal)}"
-                )
+                lines.append(f"~ beta name {name} in-literal: {_bool(had.in_literal)} -> {_bool(has.in_literal)}")
             if sorted(had.sent_by) != sorted(has.sent_by):
                 lines.append(f"~ beta name {name} sent-by: {_listed(had.sent_by)} -> {_listed(has.sent_by)}")
     return lines

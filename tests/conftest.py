@@ -52,8 +52,9 @@ def names(code: str) -> list[str | None]:
     return [u.name for u in extract(code).usages]
 
 
-def run_cli(*args: str, cwd: Path | str | None = None, stdin: str | None = None,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | str | None = None, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """The real command, as a subprocess (python -m beta_lint runs the installed package)."""
     full_env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
     full_env.update(env or {})

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import extract, names
-
 import pytest
+from conftest import extract, names
 
 
 def usages_named(code: str, name: str) -> list[tuple[int, int]]:
@@ -41,8 +40,7 @@ def test_betas_through_names_star_and_plus() -> None:
     requests = extract(code).requests
     assert len(requests) == 2
     by_request = {
-        r.id: sorted(u.name or "" for u in extract(code).usages if u.request and u.request.id == r.id)
-        for r in requests
+        r.id: sorted(u.name or "" for u in extract(code).usages if u.request and u.request.id == r.id) for r in requests
     }
     assert sorted(by_request.values()) == [
         ["compact-2026-01-12", "files-api-2025-04-14"],
@@ -222,6 +220,6 @@ def test_registry_name_used_in_send_context_is_not_double_counted() -> None:
 
 
 def test_suppression_comments_are_collected() -> None:
-    code = 'X = 1  # noqa: BL002, BL001\nY = 2  # beta-lint: ignore[BL101]\nZ = 3  # noqa\n'
+    code = "X = 1  # noqa: BL002, BL001\nY = 2  # beta-lint: ignore[BL101]\nZ = 3  # noqa\n"
     found = [(s.line, s.codes) for s in extract(code).suppressions]
     assert found == [(1, ("BL002", "BL001")), (2, ("BL101",)), (3, ())]

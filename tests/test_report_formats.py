@@ -69,7 +69,7 @@ LEGACY_PY = (
     'messages=[{"role": "user", "content": "héllo"}], betas=["computer-use-2024-10-22"])\n'
 )
 
-CLEAN_PY = '''\
+CLEAN_PY = """\
 import anthropic
 
 client = anthropic.Anthropic()
@@ -82,17 +82,23 @@ def think() -> None:
         messages=[],
         betas=["interleaved-thinking-2025-05-14"],
     )
-'''
+"""
 
 NOTEBOOK = {
     "cells": [
         {"cell_type": "markdown", "metadata": {}, "source": ["# Exploring betas\n"]},
         {
-            "cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+            "cell_type": "code",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
             "source": ["import anthropic\n", "\n", "client = anthropic.Anthropic()\n"],
         },
         {
-            "cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+            "cell_type": "code",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
             "source": [
                 "%pip install anthropic\n",
                 "client.beta.messages.create(\n",
@@ -124,7 +130,12 @@ def run(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.
     clean.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "beta_lint", "check", "--today", TODAY, *args],
-        cwd=cwd, capture_output=True, text=True, encoding="utf-8", env=clean, timeout=120,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=clean,
+        timeout=120,
     )
 
 
@@ -205,8 +216,16 @@ def sarif_locations(text: str) -> list[Where]:
         physical = result["locations"][0]["physicalLocation"]
         region = physical["region"]
         cell = region.get("properties", {}).get("cell")
-        out.append((physical["artifactLocation"]["uri"], cell, region["startLine"], region["startColumn"],
-                    region["endLine"], region["endColumn"]))
+        out.append(
+            (
+                physical["artifactLocation"]["uri"],
+                cell,
+                region["startLine"],
+                region["startColumn"],
+                region["endLine"],
+                region["endColumn"],
+            )
+        )
     return out
 
 
@@ -222,8 +241,9 @@ def github_locations(text: str) -> list[Where]:
         match = _GITHUB_RE.match(line)
         assert match, line
         cell = int(match["cell"]) if match["cell"] else None
-        out.append((match["file"], cell, int(match["line"]), int(match["col"]), int(match["end_line"]),
-                    int(match["end_col"])))
+        out.append(
+            (match["file"], cell, int(match["line"]), int(match["col"]), int(match["end_line"]), int(match["end_col"]))
+        )
     return out
 
 
@@ -426,9 +446,7 @@ def test_annotation_escapes_path_and_message() -> None:
     )
 
 
-def test_annotation_paths_are_relative_to_the_workspace(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_annotation_paths_are_relative_to_the_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "src").mkdir()
     monkeypatch.chdir(tmp_path / "src")
     assert annotation_path("x.py", str(tmp_path)) == "src/x.py"
@@ -454,8 +472,9 @@ def test_github_actions_defaults_to_github_format(project: Path, outputs: dict[s
 # --------------------------------------------------------------------------- output file
 
 
-def test_output_file_gets_the_report_and_stdout_stays_empty(project: Path, outputs: dict[str, str],
-                                                             tmp_path: Path) -> None:
+def test_output_file_gets_the_report_and_stdout_stays_empty(
+    project: Path, outputs: dict[str, str], tmp_path: Path
+) -> None:
     target = tmp_path / "reports" / "beta-lint.sarif"
     result = run(project, "--output-format", "sarif", "--output-file", str(target))
     assert result.returncode == 1 and result.stdout == "" and result.stderr == ""

@@ -29,7 +29,7 @@ def all_diagnostics(results: Sequence[FileResult]) -> list[Diagnostic]:
 
 
 def renderers() -> dict[str, Renderer]:
-    from beta_lint.report import text, json_report
+    from beta_lint.report import json_report, text
 
     found: dict[str, Renderer] = {
         "text": text.render_text,

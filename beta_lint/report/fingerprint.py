@@ -89,9 +89,7 @@ def flagged_text(diagnostic: Diagnostic, sources: SourceLines) -> str | None:
     return "\n".join(_normalised(line) for line in lines[loc.line - 1 : last])
 
 
-def fingerprints(
-    diagnostics: Sequence[Diagnostic], root: str, sources: SourceLines | None = None
-) -> list[str]:
+def fingerprints(diagnostics: Sequence[Diagnostic], root: str, sources: SourceLines | None = None) -> list[str]:
     """One fingerprint per diagnostic, in order; pass the diagnostics sorted by position.
 
     Identical findings on identical lines (the same typo pasted twice) are told apart by an

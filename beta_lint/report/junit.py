@@ -35,9 +35,7 @@ def _testcase(result: FileResult) -> ET.Element:
     path = xml_text(result.path)
     case = ET.Element("testcase", {"classname": path, "name": path})
     for diagnostic in sorted(result.diagnostics, key=Diagnostic.sort_key):
-        failure = ET.SubElement(
-            case, "failure", {"message": xml_text(diagnostic.message), "type": diagnostic.code}
-        )
+        failure = ET.SubElement(case, "failure", {"message": xml_text(diagnostic.message), "type": diagnostic.code})
         failure.text = xml_text(f"{_where(diagnostic)}: {diagnostic.code} {diagnostic.message}")
     return case
 

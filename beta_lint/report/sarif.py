@@ -117,9 +117,7 @@ def _message(diagnostic: Diagnostic) -> str:
     return f"cell {cell}: {diagnostic.message}" if cell is not None else diagnostic.message
 
 
-def _result_json(
-    diagnostic: Diagnostic, rule_index: dict[str, int], fingerprint: str, root: str
-) -> dict[str, Any]:
+def _result_json(diagnostic: Diagnostic, rule_index: dict[str, int], fingerprint: str, root: str) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": diagnostic.code,
         "level": diagnostic.severity,

@@ -79,9 +79,10 @@ def render_text(results: Sequence[FileResult], ctx: ReportContext) -> str:
     for diagnostic in diagnostics:
         out.append(_header(diagnostic, ctx))
         out.extend(_source_line(diagnostic, ctx))
+        label = "first sent at" if diagnostic.code == "BL301" else "defined at"
         for related in diagnostic.related:
             cell = f"cell {related.cell}:" if related.cell is not None else ""
-            out.append(f"  = defined at {related.path}:{cell}{related.line}:{related.column}")
+            out.append(f"  = {label} {related.path}:{cell}{related.line}:{related.column}")
         if diagnostic.fix is not None and diagnostic.fix.note:
             out.append(f"  = note: {diagnostic.fix.note}")
         out.append("")
