@@ -74,7 +74,7 @@ class Linter:
             source = load_source(path, data)
         except ReadError as error:
             return self._finish(path, [self.parse_error(path, str(error))], [], [])
-        return self.lint_source(source)
+        return replace(self.lint_source(source), digest=content_digest(data))
 
     def lint_source(self, source: SourceFile) -> FileResult:
         diagnostics: list[Diagnostic] = []
@@ -213,6 +213,12 @@ def _merge_fixes(first: Diagnostic, second: Diagnostic) -> Diagnostic:
             return first  # overlapping edits cannot both apply: keep the first fix whole
         edits.append(edit)
     return replace(first, fix=replace(first.fix, edits=tuple(edits)))
+
+
+def content_digest(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def _names_ours(suppression: Suppression) -> bool:

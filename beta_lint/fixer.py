@@ -186,6 +186,7 @@ def _fix_file(
     if not path.endswith((".py", ".pyi")) and stdin_data is None:
         return result  # text files are reported, not rewritten
     original = stdin_data if stdin_data is not None else _read(path)
+    _unchanged_since_lint(result, original)
     text, encoding = decode_python(original)
     bom = original.startswith(codecs.BOM_UTF8)
     fixed_text, fixed, remaining = fix_text(linter, path, text, result.diagnostics, unsafe)
@@ -209,6 +210,13 @@ def _fix_file(
     elif write:
         writer(path, data, original)
     return replace(result, diagnostics=tuple(remaining))
+
+
+def _unchanged_since_lint(result: FileResult, data: bytes) -> None:
+    from beta_lint.engine import content_digest
+
+    if result.digest is not None and content_digest(data) != result.digest:
+        raise FixError("the file changed on disk since it was read; not fixed")
 
 
 def _read(path: str) -> bytes:

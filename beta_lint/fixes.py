@@ -56,12 +56,40 @@ def _skip_space(source: str, position: int) -> int:
     return position
 
 
+def _code_end(line: str) -> int:
+    """Length of a line without its trailing comment (a `#` outside any string)."""
+    quote = ""
+    index = 0
+    while index < len(line):
+        char = line[index]
+        if quote:
+            if char == "\\":
+                index += 1
+            elif line.startswith(quote, index):
+                index += len(quote) - 1
+                quote = ""
+        elif char in "'\"":
+            quote = line[index : index + 3] if line[index : index + 3] in ('"""', "'''") else char
+            index += len(quote) - 1
+        elif char == "#":
+            return index
+        index += 1
+    return len(line)
+
+
 def _prev_significant(source: str, position: int) -> tuple[int, str]:
-    """Index and character of the last non-whitespace character before `position`."""
+    """Index and character of the last code character before `position` (comments skipped)."""
     index = position - 1
-    while index >= 0 and source[index] in " \t\r\n":
+    while index >= 0:
+        char = source[index]
+        if char == "\n":
+            line_start = source.rfind("\n", 0, index) + 1
+            # Jump over a comment at the end of the previous line.
+            index = line_start + _code_end(source[line_start:index])
+        elif char not in " \t\r":
+            return index, char
         index -= 1
-    return index, source[index] if index >= 0 else ""
+    return index, ""
 
 
 def _next_significant(source: str, position: int) -> tuple[int, str]:
@@ -90,33 +118,60 @@ def _line_bounds(source: str, start: int, end: int) -> tuple[int, int] | None:
     return None
 
 
-def remove_span_from_sequence(source: str, start: int, end: int) -> tuple[int, int, str] | None:
+ONLY_ELEMENT = "only"
+
+
+def remove_span_from_sequence(source: str, start: int, end: int) -> tuple[int, int, str] | str | None:
     """Remove the element at [start, end) of a list/tuple/set/call with its comma.
 
-    Returns (start, end, replacement), or None when the element is the only one (the caller
-    decides what an empty container means) or the surroundings are not a sequence.
+    Returns (start, end, replacement); ONLY_ELEMENT when it is the container's only element
+    (the caller decides what an empty container means); None when the surroundings are not
+    a sequence this function understands.
     """
     before_index, before = _prev_significant(source, start)
     after_index, after = _next_significant(source, end)
-    if before not in _OPENERS + "," or after not in _CLOSERS + ",#":
+    if after == "#":  # a comment right after the element: look past it
+        after_index, after = _next_significant(source, source.find("\n", after_index) + 1 or len(source))
+    if before not in _OPENERS + "," or after not in _CLOSERS + ",":
         return None
     if before in _OPENERS and after in _CLOSERS:
-        return None  # the only element
+        return ONLY_ELEMENT
+    if _closer(source, end) != "]" and _closer(source, end) != "}":
+        # A tuple left with one element would lose its comma and become a plain string,
+        # which the SDK would send character by character: no automatic fix for tuples.
+        return None
     whole_line = _line_bounds(source, start, end)
-    if whole_line is not None and (before == "," or after == ","):
-        if after == "," or before == ",":
-            # On a line of its own: drop the line; a trailing comma on the previous element stays valid.
-            if after in _CLOSERS and before == ",":
-                # The last element without a trailing comma: the previous comma may stay (valid Python).
-                pass
-            return whole_line[0], whole_line[1], ""
+    if whole_line is not None:
+        # On a line of its own: drop the line (a trailing comma before `]` stays valid).
+        return whole_line[0], whole_line[1], ""
     if after == ",":
-        stop = _skip_space(source, after_index + 1)
-        if stop < len(source) and source[stop] in _CLOSERS and before in _OPENERS:
-            return start, stop, ""  # `(x,)` -> `()` would be wrong; but only element handled above
-        return start, stop, ""
+        return start, _skip_space(source, after_index + 1), ""
     # The last element: remove the comma before it.
     return _skip_space_back(source, before_index), end, ""
+
+
+def _closer(source: str, position: int) -> str:
+    """The bracket that closes the container holding `position` (strings skipped)."""
+    depth = 0
+    index = position
+    while index < len(source):
+        char = source[index]
+        if char in "'\"":
+            close = source.find(char, index + 1)
+            if close == -1:
+                return ""
+            index = close
+        elif char == "#":
+            newline = source.find("\n", index)
+            index = len(source) if newline == -1 else newline
+        elif char in _OPENERS:
+            depth += 1
+        elif char in _CLOSERS:
+            if depth == 0:
+                return char
+            depth -= 1
+        index += 1
+    return ""
 
 
 def _argument_span(source: str, keyword: Location) -> tuple[int, int] | None:
@@ -164,8 +219,10 @@ def remove_name(usage: Usage, source: str, applicability: Applicability, message
         ):
             return None
         span = remove_span_from_sequence(source, element.offset, element.end_offset)
-        if span is not None:
+        if isinstance(span, tuple):
             edits.append(_edit(location, source, span[0], span[1], span[2]))
+        elif span is None:
+            return None
         elif usage.request is not None and usage.request.keyword_location is not None:
             # The last beta: drop the whole `betas=` argument rather than leave `betas=[]`.
             argument = _argument_span(source, usage.request.keyword_location)

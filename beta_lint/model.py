@@ -169,3 +169,4 @@ class FileResult:
     suppressed: int = 0
     usages: tuple[Usage, ...] = ()
     unused_suppressions: tuple[Suppression, ...] = ()
+    digest: str | None = None  # of the bytes linted: fixes refuse a file that changed since

@@ -34,10 +34,11 @@ def fix_notebook(
 ) -> FileResult:
     import difflib
 
-    from beta_lint.fixer import FixError, _describe, _read, fix_text
+    from beta_lint.fixer import FixError, _describe, _read, _unchanged_since_lint, fix_text
 
     path = result.path
     original = _read(path)
+    _unchanged_since_lint(result, original)
     text = original.decode("utf-8")
     document = json.loads(text)
     indent, trailing = _layout(text)
