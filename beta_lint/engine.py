@@ -45,10 +45,15 @@ class Linter:
     slicing: bool = True
 
     def extra_names(self) -> tuple[bytes, ...]:
-        # Registry names without a dated tail (claude-code-20250219) escape the prefilter's regex.
-        return tuple(n.encode() for n in self.registry.names() if not _dated(n)) + tuple(
-            n.encode() for n in self.registry.allowed
-        )
+        """Byte strings that make a file a candidate beyond the prefilter's regex.
+
+        Registry names without a dated tail (claude-code-20250219), allowed names, and the
+        routes that require a beta (a raw call to /v1/agents without one is BL202).
+        """
+        names = {n for n in self.registry.names() if not _dated(n)} | set(self.registry.allowed)
+        for beta in self.registry.betas.values():
+            names.update(route.split("{")[0] for route in beta.required_on)
+        return tuple(sorted(n.encode() for n in names if n))
 
     def candidate_patterns(self) -> tuple[re.Pattern[str], ...]:
         """What makes a statement worth parsing in a large file (see slicer.py)."""
@@ -123,6 +128,10 @@ class Linter:
             for rule in rules:
                 if rule.on_request is not None:
                     out.extend(self._diagnostic(rule, f, request) for f in rule.on_request(request, members, ctx))
+        for rule in rules:
+            if rule.on_file is not None:
+                for request, finding in rule.on_file(extraction.requests, by_request, ctx):
+                    out.append(self._diagnostic(rule, finding, request))
         return out
 
     @staticmethod

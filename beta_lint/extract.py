@@ -46,6 +46,41 @@ _PASSTHROUGH_ATTRS = {"with_raw_response", "with_streaming_response"}
 _CLIENT_COPIES = {"with_options", "copy"}
 DYNAMIC = "dynamic"  # placeholder word for an unresolved part of a header value
 _MAX_ALTERNATIVES = 16
+# Method names that are never API requests: skip resolving their receivers (the common case).
+_COMMON_NON_REQUESTS = frozenset(
+    {
+        "append",
+        "extend",
+        "add",
+        "update",
+        "join",
+        "split",
+        "format",
+        "strip",
+        "replace",
+        "startswith",
+        "endswith",
+        "items",
+        "keys",
+        "values",
+        "get",
+        "pop",
+        "lower",
+        "upper",
+        "encode",
+        "decode",
+        "info",
+        "debug",
+        "warning",
+        "error",
+        "exception",
+        "setdefault",
+        "insert",
+        "remove",
+        "copy",
+        "with_options",
+    }
+)
 _MAX_DEPTH = 24
 
 
@@ -408,6 +443,7 @@ class _Callee:
     http_method: str | None = None
     url: cst.BaseExpression | None = None
     base_url: str | None = None
+    origin: cst.CSTNode | None = None  # the call that created the client (its identity)
 
 
 # ---------------------------------------------------------------- resolution
@@ -519,7 +555,7 @@ class _Resolver:
                 return [tuple(_split_items(text)) for text in texts]
         if isinstance(node, cst.Name | cst.Attribute):
             bindings = self._bindings_for(node, scope)
-            if bindings is not None:
+            if bindings:  # no binding here (a base class, another module): dynamic, never empty
                 return self._list_from_bindings(node, bindings, scope, site, depth)
         if isinstance(node, cst.SimpleString | cst.ConcatenatedString | cst.FormattedString):
             return [tuple(_Item(text) for text in self.resolve_text(node, scope, site, depth + 1))]
@@ -718,7 +754,7 @@ class _Resolver:
         if qualified is not None:
             client = self.routes.clients.get(qualified)
             if client is not None:
-                return _Callee("sdk-client", client=client, resolved=True)
+                return _Callee("sdk-client", client=client, resolved=True, origin=call)
             if self.routes.http_client_class(qualified):
                 return _Callee("http-client")
             if self.routes.http_function(qualified) or self.routes.http_constructor(qualified):
@@ -727,7 +763,10 @@ class _Resolver:
             return _Callee("unknown")
         attrs: list[str] = []
         root: cst.BaseExpression = func
+        copy: cst.Call | None = None  # the outermost client.with_options(...) in the chain
         while True:
+            if isinstance(root, cst.Attribute) and self.self_bindings(root, scope) is not None:
+                break  # `self.client`: the attribute itself is the receiver
             if isinstance(root, cst.Attribute):
                 if root.attr.value not in _PASSTHROUGH_ATTRS:
                     attrs.append(root.attr.value)
@@ -737,6 +776,7 @@ class _Resolver:
                 and isinstance(root.func, cst.Attribute)
                 and root.func.attr.value in _CLIENT_COPIES
             ):
+                copy = copy or root
                 root = root.func.value
             elif isinstance(root, cst.Await):
                 root = root.expression
@@ -746,10 +786,15 @@ class _Resolver:
         receiver = self.instance_of(root, scope, 0)
         if receiver.kind == "sdk-client":
             if attrs and attrs[-1] in _CLIENT_COPIES:
-                return _Callee("sdk-copy", client=receiver.client, resolved=True)
+                return _Callee("sdk-copy", client=receiver.client, resolved=True, origin=call)
             path = ".".join(attrs)
             return _Callee(
-                "sdk-method", path=path, route=self.routes.method(path), client=receiver.client, resolved=True
+                "sdk-method",
+                path=path,
+                route=self.routes.method(path),
+                client=receiver.client,
+                resolved=True,
+                origin=copy or receiver.origin,
             )
         if receiver.kind == "http-client" and len(attrs) == 1:
             return self._http(call, attrs[0], receiver.base_url)
@@ -787,11 +832,14 @@ class _Resolver:
         if isinstance(node, cst.Call):
             func = node.func
             if isinstance(func, cst.Attribute) and func.attr.value in _CLIENT_COPIES:
-                return self.instance_of(func.value, scope, depth + 1)
+                inner = self.instance_of(func.value, scope, depth + 1)
+                if inner.kind == "sdk-client":
+                    inner.origin = node  # a copy with its own options is a client of its own
+                return inner
             qualified = self.qualify(func, scope)
             if qualified is not None:
                 if qualified in self.routes.clients:
-                    return _Callee("sdk-client", client=self.routes.clients[qualified], resolved=True)
+                    return _Callee("sdk-client", client=self.routes.clients[qualified], resolved=True, origin=node)
                 if self.routes.http_client_class(qualified):
                     return _Callee("http-client", base_url=self._base_url(node, scope))
             if isinstance(func, cst.Name) and func.value in self.c.functions:
@@ -850,9 +898,11 @@ class _Resolver:
         call, scope = site.node, site.scope
         keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
         carriers = [k for k in ("betas", "extra_headers", "default_headers", "headers") if k in keywords]
-        if not carriers:
+        if not carriers and not self._may_send(call):
             return
         callee = self.callee(call, scope)
+        if not carriers and not (callee.kind == "sdk-method" and callee.resolved) and callee.kind != "http":
+            return
         endpoint, http_method, platform = self._endpoint(callee, scope)
         model, model_location = self._model(keywords.get("model"), scope)
         base = {
@@ -863,10 +913,15 @@ class _Resolver:
             "model": model,
             "model_location": model_location,
             "sdk_added": callee.route.adds if callee.route and callee.resolved else (),
-            "sdk_method_known": callee.kind == "sdk-method" and callee.route is not None,
-            "beta_namespace": (callee.path or "").startswith("beta.") if callee.kind == "sdk-method" else None,
+            "sdk_method_known": callee.kind == "sdk-method" and callee.route is not None and callee.resolved,
+            "betas_param": callee.route.betas_param if callee.route is not None and callee.resolved else None,
+            "beta_namespace": (callee.path or "").startswith("beta.") if callee.resolved and callee.path else None,
             "client_wide": callee.kind in {"sdk-client", "sdk-copy", "http-client"},
+            # Where the client was created: the same for every call through that client object.
+            "client_key": self.loc(callee.origin).offset if callee.origin is not None else None,
         }
+        star_args = any(arg.star for arg in call.args)
+        sent_header = False
         for carrier in carriers:
             arg = keywords[carrier]
             keyword_location = self.loc(arg)
@@ -879,10 +934,23 @@ class _Resolver:
                     kind = "with_options"
                 else:
                     kind = carrier
-                entries, _complete = self.resolve_mapping(arg.value, scope, None)
+                entries, complete = self.resolve_mapping(arg.value, scope, None)
+                star_args = star_args or not complete
                 for key, value, value_scope, entry_site in entries:
                     request = self._request(call, kind, keyword_location=keyword_location, **base)
                     self._emit_header(request, key, value, value_scope, entry_site, "header")
+                    sent_header = sent_header or is_header_key(key if isinstance(key, str) else _string_value(key))
+        resolved_call = (callee.kind == "sdk-method" and callee.resolved) or callee.kind == "http"
+        if "betas" not in carriers and not sent_header and resolved_call:
+            # A call that sends no beta of its own: still a request (the SDK may add one; a raw
+            # call may need one). "unknown" when **kwargs or an unresolved mapping could hold it.
+            self._request(call, "call", beta_header="unknown" if star_args else "absent", **base)
+
+    @staticmethod
+    def _may_send(call: cst.Call) -> bool:
+        """Cheap test before resolving a callee: a call that could be an SDK or HTTP request."""
+        func = call.func
+        return isinstance(func, cst.Attribute) and func.attr.value not in _COMMON_NON_REQUESTS
 
     def header_mapping(self, site: _DictSite) -> None:
         """A header mapping not passed to any call we followed: still a usage."""
@@ -912,8 +980,7 @@ class _Resolver:
                 self._emit_item(None, "literal", item, scope=scope, alternative=0, element=node)
 
     def _raw_header(self, node: cst.BaseExpression, text: _Text, value: str, match: re.Match[str]) -> None:
-        url = _URL_PATH_RE.search(value)
-        endpoint = _normalise_path(url.group(1)) if url else None
+        endpoint = self.routes.endpoint_of_url(value)
         platform = self.routes.platform_of_url(value)
         request = self._request(node, "header-string", endpoint=endpoint, platform=platform)
         start, end = match.span("value")
@@ -945,6 +1012,8 @@ class _Resolver:
             for item in items:
                 texts.append(self._header_text(item.frags, "item"))
                 usages.extend(self._item_usages(request, kind, item, "all", alternative))
+        for branch in _empty_branches(arg.value):
+            texts.append(HeaderText("", self.loc(branch), True, "empty-list"))
         request = self._replace_request(request, header_texts=_unique(texts))
         self.usages.extend(_rebind(usages, request))
 
@@ -1071,12 +1140,7 @@ class _Resolver:
             texts = self.resolve_text(callee.url, scope, None)
             if len(texts) == 1:
                 url = (callee.base_url or "") + "".join("{}" if f.dynamic else f.text for f in texts[0])
-                match = _URL_PATH_RE.search(url)
-                return (
-                    _normalise_path(match.group(1)) if match else None,
-                    callee.http_method,
-                    self.routes.platform_of_url(url),
-                )
+                return self.routes.endpoint_of_url(url), callee.http_method, self.routes.platform_of_url(url)
         return None, callee.http_method, platform
 
     def _model(self, arg: cst.Arg | None, scope: _Scope) -> tuple[str | None, Location | None]:
@@ -1104,6 +1168,16 @@ def _limit(alternatives: list[_List]) -> list[_List]:
     for alternative in alternatives[_MAX_ALTERNATIVES - 1 :]:
         merged += alternative
     return [*kept, merged]
+
+
+def _empty_branches(node: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
+    """`[] ` written as one branch of a conditional `betas=` value (sends an empty header)."""
+    if isinstance(node, cst.IfExp):
+        for branch in (node.body, node.orelse):
+            if isinstance(branch, cst.List | cst.Tuple) and not branch.elements:
+                yield branch
+            else:
+                yield from _empty_branches(branch)
 
 
 def _is_listish(binding: _Binding) -> bool:

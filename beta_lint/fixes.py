@@ -241,8 +241,8 @@ def remove_name(usage: Usage, source: str, applicability: Applicability, message
 def normalise_header(request: Request, text: HeaderText, source: str) -> Fix | None:
     """Rewrite a header value literal as names joined by single commas."""
     if text.kind == "empty-list":
-        if request.keyword_location is None:
-            return None
+        if request.keyword_location is None or text.location != request.keyword_location:
+            return None  # an empty branch of a conditional: only a person knows what was meant
         argument = _argument_span(source, request.keyword_location)
         if argument is None:
             return None

@@ -57,8 +57,11 @@ class Request:
     location: Location  # the call (or string) that sends the betas
     # betas / extra_headers / default_headers / headers: the keyword that carries them;
     # with_options: client.with_options(default_headers=...); header-string: "anthropic-beta: ..."
-    # inside a string; mapping: a header mapping not passed to any call beta-lint followed.
-    carrier: Literal["betas", "extra_headers", "default_headers", "headers", "header-string", "with_options", "mapping"]
+    # inside a string; mapping: a header mapping not passed to any call beta-lint followed;
+    # call: an SDK or HTTP call that sends no anthropic-beta of its own (the SDK may add one).
+    carrier: Literal[
+        "betas", "extra_headers", "default_headers", "headers", "header-string", "with_options", "mapping", "call"
+    ]
     target: str | None = None
     endpoint: str | None = None
     http_method: str | None = None
@@ -66,12 +69,16 @@ class Request:
     model: str | None = None
     model_location: Location | None = None
     sdk_added: tuple[str, ...] = ()  # betas the SDK method adds by itself
+    betas_param: bool | None = None  # whether the resolved SDK method takes `betas=`
     sdk_method_known: bool = False  # the call is a resolved SDK client method
     beta_namespace: bool | None = None  # True: client.beta.X, False: client.X (no betas= parameter)
     client_wide: bool = False  # default_headers / with_options: applies to every call of a client
     keyword_location: Location | None = None  # the `betas=` / `extra_headers=` keyword argument
     header_texts: tuple[HeaderText, ...] = ()  # raw header values, for punctuation checks
     header_key: HeaderKey | None = None  # the key that carried the header value, as written
+    client_key: int | None = None  # offset of the call that created the client used (its identity)
+    # For a request without its own anthropic-beta header: absent, or unknown (**kwargs...).
+    beta_header: Literal["present", "absent", "unknown"] = "present"
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from beta_lint.data import load_toml, rules_dir
+
+
+_URL_PATH_RE = re.compile(r"(/v1/[A-Za-z0-9_{}./-]*)")
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class RouteTable:
     verbs: dict[str, str]
     generic: tuple[str, ...]
     hosts: tuple[tuple[str, str], ...]
+    aliases: tuple[tuple[str, re.Pattern[str], str], ...] = ()  # (platform, URL pattern, endpoint)
 
     def method(self, path: str) -> SdkRoute | None:
         return self.methods.get(path)
@@ -56,6 +61,19 @@ class RouteTable:
             if found is not None and (start == 0 or "." in found.path):
                 return found
         return None
+
+    def endpoint_of_url(self, url: str) -> str | None:
+        """The API route a raw URL goes to: its /v1/ path, or a platform alias of one."""
+        platform = self.platform_of_url(url)
+        if platform not in (None, "anthropic"):
+            for alias_platform, pattern, endpoint in self.aliases:
+                if alias_platform == platform and pattern.search(url):
+                    return endpoint
+            return None
+        match = _URL_PATH_RE.search(url)
+        if match is None:
+            return None
+        return match.group(1).split("?")[0].rstrip("/.") or "/"
 
     def platform_of_url(self, url: str) -> str | None:
         for needle, platform in self.hosts:
@@ -120,6 +138,9 @@ def load_route_table(directory: Path | None = None) -> RouteTable:
         verbs={str(k): str(v) for k, v in http.get("verbs", {}).items()},
         generic=_strings(http.get("generic")),
         hosts=tuple((str(h["contains"]), str(h["platform"])) for h in http.get("host", [])),
+        aliases=tuple(
+            (str(a["platform"]), re.compile(str(a["pattern"])), str(a["endpoint"])) for a in http.get("route-alias", [])
+        ),
     )
 
 

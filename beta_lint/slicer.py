@@ -114,11 +114,18 @@ def slice_source(text: str, candidates: Iterable[re.Pattern[str]]) -> Slice | No
         return None
     binds = [_bound_names(body) for body in bodies]
     needed: set[str] = set()
+    clients: set[str] = set()  # names of clients with client-wide headers: their calls matter too
     added = [index for index, kept in enumerate(keep) if kept]
     while added:
         for index in added:
             needed.update(_IDENT_RE.findall(bodies[index]))
-        added = [index for index, kept in enumerate(keep) if not kept and binds[index] & needed]
+            if "default_headers" in bodies[index] or "with_options" in bodies[index]:
+                clients.update(binds[index])
+        added = [
+            index
+            for index, kept in enumerate(keep)
+            if not kept and (binds[index] & needed or (clients and clients & set(_IDENT_RE.findall(bodies[index]))))
+        ]
         for index in added:
             keep[index] = True
     if all(keep):

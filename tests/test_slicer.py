@@ -8,7 +8,6 @@ import pytest
 from conftest import make_linter
 
 import beta_lint.slicer as slicer
-from beta_lint.extract import extract
 from beta_lint.source import CANDIDATE_TEXT_RE, decode_python
 
 HERE = Path(__file__).parent
@@ -38,12 +37,12 @@ def _python_files() -> list[Path]:
 
 
 def _both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    """What a user sees (every rule's diagnostics and every usage), parsed whole and sliced."""
     linter = make_linter()
-    names = frozenset(linter.registry.betas)
-    whole = extract(text, "f.py", linter.routes, names)
+    whole = linter.lint("f.py", text.encode())
     monkeypatch.setattr(slicer, "SLICE_MIN_LINES", 0)
-    sliced = extract(text, "f.py", linter.routes, names, candidates=(CANDIDATE_TEXT_RE,))
-    return whole, sliced
+    sliced = linter.lint("f.py", text.encode())
+    return (whole.diagnostics, whole.usages), (sliced.diagnostics, sliced.usages)
 
 
 @pytest.mark.parametrize("text", SAMPLES)
