@@ -113,6 +113,7 @@ def _use(location: Location, kind: str, endpoint: str | None) -> Use:
 
 
 def is_test_path(path: str) -> bool:
+    """Test code by the usual layouts: there a bare registry name is an expectation, not a use."""
     parts = PurePath(path).parts
     name = parts[-1] if parts else path
     stem = name.rsplit(".", 1)[0]
@@ -121,6 +122,16 @@ def is_test_path(path: str) -> bool:
         or stem.startswith("test_")
         or stem.endswith("_test")
         or name == "conftest.py"
+    )
+
+
+def _within(inner: Location, outer: Location) -> bool:
+    """Whether `inner` lies inside `outer`: a name written in the literal (or expression) sent."""
+    return (
+        inner.path == outer.path
+        and inner.cell == outer.cell
+        and (outer.line, outer.column) <= (inner.line, inner.column)
+        and (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)
     )
 
 
@@ -136,8 +147,8 @@ def uses_of(usage: Usage) -> Iterator[tuple[str, Use]]:
             return
         yield usage.name, _use(usage.location, "constant", None)
         return
-    if usage.site != usage.location:
-        # Reached through a name: the definition once, and each place it is sent.
+    if not _within(usage.location, usage.site):
+        # Reached through a name (the site is elsewhere): the definition, and where it is sent.
         yield usage.name, _use(usage.location, "constant", None)
         yield usage.name, _use(usage.site, usage.kind, endpoint)
         return
@@ -293,8 +304,8 @@ def render_table(report: Report, color: bool = False) -> str:
         return "  ".join(padded).rstrip()
 
     all_uses = [use for b in report.betas for use in b.uses]
-    where_width = max(len(use.where()) for use in all_uses)
-    kind_width = max(len(use.kind) for use in all_uses)
+    where_width = max((len(use.where()) for use in all_uses), default=0)
+    kind_width = max((len(use.kind) for use in all_uses), default=0)
     out = [line(headers)]
     for beta, row in zip(report.betas, rows, strict=True):
         out.append(line(row, beta.status))

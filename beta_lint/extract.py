@@ -34,7 +34,6 @@ HEADER_KEY = "anthropic-beta"
 _NEAR_HEADER_KEY_RE = re.compile(r"^\s*(x-)?anthropic[-_ ]?betas?\s*:?\s*$", re.IGNORECASE)
 # "anthropic-beta: a,b" inside any string (curl lines, raw HTTP, subprocess arguments).
 _RAW_HEADER_RE = re.compile(r"anthropic-beta\s*:[ \t]*(?P<value>[^\"'\r\n\\]*)", re.IGNORECASE)
-_URL_PATH_RE = re.compile(r"(/v1/[A-Za-z0-9_{}./-]*)")
 _TOKEN_RE = re.compile(r"[^,;\s]+")
 _SUPPRESS_RE = re.compile(
     r"#\s*(?:noqa(?::\s*(?P<noqa>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?"
@@ -1261,11 +1260,6 @@ def _looks_dated(text: str) -> bool:
     from beta_lint.registry import looks_like_beta
 
     return looks_like_beta(text)
-
-
-def _normalise_path(path: str) -> str:
-    path = path.split("?")[0].rstrip("/.")
-    return path or "/"
 
 
 def _unwrap_optional(node: cst.BaseExpression) -> cst.BaseExpression:

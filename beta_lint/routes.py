@@ -10,7 +10,6 @@ from typing import Any
 
 from beta_lint.data import load_toml, rules_dir
 
-
 _URL_PATH_RE = re.compile(r"(/v1/[A-Za-z0-9_{}./-]*)")
 
 

@@ -19,6 +19,7 @@ review the diff the same way.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -31,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from conftest import run_cli
 
@@ -216,7 +218,10 @@ def test_decoys_are_not_uses(tree_uses: set[Expected], tree_json: dict[str, Any]
 
 def test_test_assertions_are_not_uses_but_sends_in_tests_are(tmp_path: Path) -> None:
     write(tmp_path, "beta-lint.toml", "")
-    write(tmp_path, "tests/test_api.py", """\
+    write(
+        tmp_path,
+        "tests/test_api.py",
+        """\
         import anthropic
 
         FILES_BETA = "files-api-2025-04-14"
@@ -226,7 +231,8 @@ def test_test_assertions_are_not_uses_but_sends_in_tests_are(tmp_path: Path) -> 
             client = anthropic.Anthropic()
             client.beta.files.list(betas=["pdfs-2024-09-25"])
             assert "context-1m-2025-08-07" in str(client)
-        """)
+        """,
+    )
     uses = flatten(audit_json(".", cwd=tmp_path))
     assert uses == {
         ("tests/test_api.py", 3, "constant", "files-api-2025-04-14"),  # bound to a *beta* name
@@ -237,8 +243,14 @@ def test_test_assertions_are_not_uses_but_sends_in_tests_are(tmp_path: Path) -> 
 def test_notebook_uses_name_the_cell(tree_json: dict[str, Any], tree: Path) -> None:
     (beta,) = [b for b in tree_json["betas"] if b["name"] == "prompt-caching-2024-07-31"]
     assert beta["uses"] == [
-        {"path": "notebooks/caching.ipynb", "cell": 4, "line": 4, "column": 13, "kind": "betas-argument",
-         "endpoint": None}
+        {
+            "path": "notebooks/caching.ipynb",
+            "cell": 4,
+            "line": 4,
+            "column": 13,
+            "kind": "betas-argument",
+            "endpoint": None,
+        }
     ]
     table = audit("--beta", "prompt-caching", ".", cwd=tree).stdout
     assert "notebooks/caching.ipynb:cell 4:4:13  betas-argument" in table
@@ -250,6 +262,11 @@ def test_endpoint_is_given_where_resolved(tree_json: dict[str, Any]) -> None:
     }
     assert endpoints["token-counting-2024-11-01", "supportbot/raw.py", 23] == "/v1/messages/count_tokens"
     assert endpoints["web-search-2025-03-05", "docs/usage.md", 15] == "/v1/messages"
+    # Methods called on a client kept on self (assigned in __init__, or a typed dataclass field).
+    assert endpoints["interleaved-thinking-2025-05-14", "supportbot/client.py", 39] == "/v1/messages"
+    assert endpoints["mcp-client-2025-04-04", "supportbot/agents.py", 27] == "/v1/messages"
+    # A client-wide default header is sent to every endpoint: none in particular.
+    assert endpoints["computer-use-2024-10-22", "supportbot/agents.py", 33] is None
     # A definition is not sent anywhere by itself: no endpoint.
     assert endpoints["files-api-2025-04-14", "supportbot/config.py", 9] is None
 
@@ -320,7 +337,10 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 def test_constant_is_listed_once_and_at_every_send_site(tmp_path: Path) -> None:
     write(tmp_path, "beta-lint.toml", "")
-    write(tmp_path, "app.py", """\
+    write(
+        tmp_path,
+        "app.py",
+        """\
         import anthropic
 
         FILES_BETA = "files-api-2025-04-14"
@@ -333,7 +353,8 @@ def test_constant_is_listed_once_and_at_every_send_site(tmp_path: Path) -> None:
 
         def again() -> None:
             client.beta.files.list(betas=[FILES_BETA, FILES_BETA])
-        """)
+        """,
+    )
     (beta,) = audit_json(".", cwd=tmp_path)["betas"]
     assert [(u["line"], u["column"], u["kind"], u["endpoint"]) for u in beta["uses"]] == [
         (3, 15, "constant", None),
@@ -343,9 +364,35 @@ def test_constant_is_listed_once_and_at_every_send_site(tmp_path: Path) -> None:
     ]
 
 
+def test_header_mapping_constant_is_listed_where_written_and_where_sent(tmp_path: Path) -> None:
+    # The extractor sets no `via` for a mapping reached through a name; the send site differs.
+    write(tmp_path, "beta-lint.toml", "")
+    write(
+        tmp_path,
+        "app.py",
+        """\
+        import anthropic
+
+        HEADERS = {"anthropic-beta": "files-api-2025-04-14"}
+        client = anthropic.Anthropic()
+        client.beta.files.list(extra_headers=HEADERS)
+        client.beta.files.list(extra_headers={**HEADERS, "x-trace": "1"})
+        """,
+    )
+    (beta,) = audit_json(".", cwd=tmp_path)["betas"]
+    assert [(u["line"], u["column"], u["kind"], u["endpoint"]) for u in beta["uses"]] == [
+        (3, 31, "constant", None),
+        (5, 38, "header", "/v1/files"),
+        (6, 41, "header", "/v1/files"),
+    ]
+
+
 def test_dynamic_values_are_never_dropped(tmp_path: Path) -> None:
     write(tmp_path, "beta-lint.toml", "")
-    write(tmp_path, "app.py", """\
+    write(
+        tmp_path,
+        "app.py",
+        """\
         import os
 
         import anthropic
@@ -353,15 +400,25 @@ def test_dynamic_values_are_never_dropped(tmp_path: Path) -> None:
         client = anthropic.Anthropic()
         client.beta.messages.create(model="claude-sonnet-4-5", max_tokens=8, messages=[],
                                     betas=os.environ["BETAS"].split(","))
-        """)
+        """,
+    )
     result = audit("--format", "csv", ".", cwd=tmp_path)
-    assert result.stdout.splitlines()[1] == "<dynamic>,dynamic,,,app.py,,7,39,betas-argument,/v1/messages"
+    assert result.stdout.splitlines()[1] == "<dynamic>,dynamic,,,app.py,,7,35,betas-argument,/v1/messages"
 
 
-def make(usage_kind: str, name: str | None, path: str, *, site_line: int | None = None, scope: str = "all",
-         via: str | None = None) -> Usage:
+def make(
+    usage_kind: str,
+    name: str | None,
+    path: str,
+    *,
+    site_line: int | None = None,
+    scope: str = "all",
+    via: str | None = None,
+    site: Location | None = None,
+) -> Usage:
     location = Location(path, 3, 5, 3, 25)
-    site = location if site_line is None else Location(path, site_line, 9, site_line, 20)
+    if site is None:
+        site = location if site_line is None else Location(path, site_line, 9, site_line, 20)
     request = Request(1, site, "betas", endpoint="/v1/messages")
     return Usage(usage_kind, name, name or "", location, site, request, scope, via)  # type: ignore[arg-type]
 
@@ -371,6 +428,9 @@ def test_uses_of_each_kind_of_usage() -> None:
     assert [(n, u.line, u.kind, u.endpoint) for n, u in uses_of(sent)] == [
         ("a-2025-01-01", 3, "betas-argument", "/v1/messages")
     ]
+    # The site may be the whole literal, quotes included, or the list holding it: still one use.
+    in_literal = make("betas-argument", "a-2025-01-01", "app.py", site=Location("app.py", 3, 4, 3, 26))
+    assert [(n, u.line, u.column, u.kind) for n, u in uses_of(in_literal)] == [("a-2025-01-01", 3, 5, "betas-argument")]
     through_name = make("header", "a-2025-01-01", "app.py", site_line=9, via="A_BETA")
     assert [(n, u.line, u.kind, u.endpoint) for n, u in uses_of(through_name)] == [
         ("a-2025-01-01", 3, "constant", None),
@@ -477,7 +537,9 @@ def dated(tmp_path: Path) -> Path:
 
 
 def summary(data: dict[str, Any]) -> list[tuple[str, str, str | None, str | None, int | None, int]]:
-    return [(b["name"], b["status"], b["successor"], b["retires"], b["days_left"], len(b["uses"])) for b in data["betas"]]
+    return [
+        (b["name"], b["status"], b["successor"], b["retires"], b["days_left"], len(b["uses"])) for b in data["betas"]
+    ]
 
 
 def test_registry_dates_give_days_left(dated: Path) -> None:
@@ -492,8 +554,19 @@ def test_registry_dates_give_days_left(dated: Path) -> None:
 
 
 def test_today_moves_days_left(dated: Path) -> None:
-    result = run_cli("audit", "--today", "2026-12-11", "--registry", "registry.toml", "--format", "json",
-                     "--beta", "acme-widgets-2026-01-15", ".", cwd=dated)
+    result = run_cli(
+        "audit",
+        "--today",
+        "2026-12-11",
+        "--registry",
+        "registry.toml",
+        "--format",
+        "json",
+        "--beta",
+        "acme-widgets-2026-01-15",
+        ".",
+        cwd=dated,
+    )
     assert json.loads(result.stdout)["betas"][0]["days_left"] == -10
 
 
@@ -613,15 +686,23 @@ def test_output_file(dated: Path) -> None:
 
 
 def test_standard_input(dated: Path) -> None:
-    result = audit("--format", "csv", "--stdin-filename", "svc/app.py", "-", cwd=dated,
-                   stdin='client.beta.models.list(betas=["files-api-2025-04-14"])\n')
-    assert result.stdout.splitlines()[1:] == ["files-api-2025-04-14,ga,,,svc/app.py,,1,32,betas-argument,/v1/models"]
+    result = audit(
+        "--format",
+        "csv",
+        "--stdin-filename",
+        "svc/app.py",
+        "-",
+        cwd=dated,
+        stdin="import anthropic\nclient = anthropic.Anthropic()\n"
+        'client.beta.models.list(betas=["files-api-2025-04-14"])\n',
+    )
+    assert result.stdout.splitlines()[1:] == ["files-api-2025-04-14,ga,,,svc/app.py,,3,33,betas-argument,/v1/models"]
 
 
 def test_empty_tree(tmp_path: Path) -> None:
     write(tmp_path, "beta-lint.toml", "")
     write(tmp_path, "app.py", "print('hello')\n")
-    assert audit(".", cwd=tmp_path).stdout == "No beta uses found (1 file scanned).\n"
+    assert audit(".", cwd=tmp_path).stdout == "No beta uses found (2 files scanned).\n"  # app.py, beta-lint.toml
     assert json.loads(audit("--format", "json", ".", cwd=tmp_path).stdout)["betas"] == []
 
 
@@ -631,8 +712,9 @@ def run_on_terminal(args: list[str], cwd: Path, stream: str, env: dict[str, str]
     full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "GITHUB_ACTIONS")}
     full_env.update(env or {})
     targets: dict[str, Any] = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, stream: slave}
-    process = subprocess.Popen([sys.executable, "-m", "beta_lint", *args], cwd=cwd, env=full_env,
-                               stdin=subprocess.DEVNULL, **targets)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "beta_lint", *args], cwd=cwd, env=full_env, stdin=subprocess.DEVNULL, **targets
+    )
     os.close(slave)
     chunks: list[bytes] = []
     while True:
@@ -662,10 +744,8 @@ def test_table_is_coloured_by_status_on_a_terminal(dated: Path) -> None:
 
 def test_colour_keeps_the_columns_aligned() -> None:
     beta = BetaUses("x-2025-01-01", "retired", None, "2025-02-01", -10, ())
-    plain = render_table(Report([beta], __import__("datetime").date(2025, 2, 11), 1))
-    coloured = render_table(Report([beta], __import__("datetime").date(2025, 2, 11), 1), color=True)
-    import click
-
+    plain = render_table(Report([beta], dt.date(2025, 2, 11), 1))
+    coloured = render_table(Report([beta], dt.date(2025, 2, 11), 1), color=True)
     assert click.unstyle(coloured) == plain
 
 
