@@ -45,6 +45,7 @@ _PASSTHROUGH_ATTRS = {"with_raw_response", "with_streaming_response"}
 _CLIENT_COPIES = {"with_options", "copy"}
 DYNAMIC = "dynamic"  # placeholder word for an unresolved part of a header value
 _MAX_ALTERNATIVES = 16
+_LOG_CALLS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print"})
 # Method names that are never API requests: skip resolving their receivers (the common case).
 _COMMON_NON_REQUESTS = frozenset(
     {
@@ -353,6 +354,11 @@ class _Collector(cst.CSTVisitor):
     # -- things to resolve later
     def visit_Call(self, node: cst.Call) -> None:
         self.calls.append(_CallSite(node, self.scope))
+        func = node.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if name in _LOG_CALLS and node.args:
+            # A log message that mentions the header ("anthropic-beta: %s") sends nothing.
+            self.docstrings.add(id(node.args[0].value))
 
     def visit_Dict(self, node: cst.Dict) -> None:
         for element in node.elements:
@@ -552,6 +558,16 @@ class _Resolver:
             if isinstance(func, cst.Attribute) and func.attr.value == "split":
                 texts = self.resolve_text(func.value, scope, site, depth + 1)
                 return [tuple(_split_items(text)) for text in texts]
+            if _dotted(func) in ("field", "dataclasses.field"):
+                # A dataclass field: its default, or what its default_factory lambda returns.
+                for arg in node.args:
+                    if arg.keyword is not None and arg.keyword.value == "default":
+                        return self.resolve_list(arg.value, scope, site, depth + 1)
+                    if arg.keyword is not None and arg.keyword.value == "default_factory":
+                        if isinstance(arg.value, cst.Lambda):
+                            return self.resolve_list(arg.value.body, scope, site, depth + 1)
+                        if isinstance(arg.value, cst.Name) and arg.value.value in {"list", "set", "tuple"}:
+                            return [()]
         if isinstance(node, cst.Name | cst.Attribute):
             bindings = self._bindings_for(node, scope)
             if bindings:  # no binding here (a base class, another module): dynamic, never empty
@@ -690,6 +706,12 @@ class _Resolver:
                     return found[:_MAX_ALTERNATIVES]
         return [(_Frag(DYNAMIC, node, None, dynamic=True, site=site or node),)]
 
+    def _constant_text(self, node: cst.BaseExpression, scope: _Scope) -> str | None:
+        texts = self.resolve_text(node, scope, None)
+        if len(texts) != 1 or any(f.dynamic for f in texts[0]):
+            return None
+        return "".join(f.text for f in texts[0])
+
     # -- header mappings
     def resolve_mapping(
         self, node: cst.BaseExpression, scope: _Scope, site: cst.CSTNode | None, depth: int = 0
@@ -706,7 +728,14 @@ class _Resolver:
             complete = True
             for element in node.elements:
                 if isinstance(element, cst.DictElement):
-                    if _near_header_key(_string_value(element.key)):
+                    key_text = _string_value(element.key)
+                    if key_text is None and isinstance(element.key, cst.Name):
+                        key_text = self._constant_text(element.key, scope)  # BETA_HEADER = "anthropic-beta"
+                        if _near_header_key(key_text):
+                            assert key_text is not None
+                            entries.append((key_text, element.value, scope, site))
+                            continue
+                    if _near_header_key(key_text):
                         entries.append((element.key, element.value, scope, site))
                 else:
                     found, whole = self.resolve_mapping(element.value, scope, site or element.value, depth + 1)
@@ -1188,7 +1217,7 @@ def _is_listish(binding: _Binding) -> bool:
     if isinstance(value, cst.BinaryOperation):
         return isinstance(value.left, cst.List | cst.Tuple) or isinstance(value.right, cst.List | cst.Tuple)
     if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
-        return value.func.value in {"list", "tuple", "set", "sorted", "frozenset"}
+        return value.func.value in {"list", "tuple", "set", "sorted", "frozenset", "field"}
     if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute):
         return value.func.attr.value == "split"
     return False

@@ -26,7 +26,6 @@ _FENCE_RE = re.compile(
     re.MULTILINE | re.DOTALL,
 )
 _NAME_RE = re.compile(r"[^,;\s]+")
-_URL_RE = re.compile(r"(/v1/[A-Za-z0-9_{}./-]*)")
 
 
 class _Locator:
@@ -77,13 +76,12 @@ def scan_text(linter: Linter, path: str, text: str) -> tuple[Extraction, list[st
             continue
         next_id += 1
         line_text = text[text.rfind("\n", 0, match.start()) + 1 : _line_end(text, match.end())]
-        url = _URL_RE.search(line_text)
         value_start, value_end = values[0][1], values[-1][2]
         request = Request(
             id=next_id,
             location=locator.span(match.start(), match.end()),
             carrier="header-string",
-            endpoint=url.group(1).rstrip("/") if url else None,
+            endpoint=linter.routes.endpoint_of_url(line_text),
             platform=linter.routes.platform_of_url(line_text),
             header_texts=(
                 HeaderText(text[value_start:value_end], locator.span(value_start, value_end), True, "header"),
@@ -108,10 +106,22 @@ def _line_end(text: str, position: int) -> int:
     return len(text) if end == -1 else end
 
 
+_MAX_LINE = 1000  # longer lines are minified bundles or data, not code a person sends betas from
+
+
+def _in_long_line(text: str, position: int) -> bool:
+    start = text.rfind("\n", 0, position) + 1
+    return _line_end(text, position) - start > _MAX_LINE
+
+
 def _matches(text: str) -> Iterator[tuple[re.Match[str], list[tuple[str, int, int]]]]:
     for match in _HEADER_RE.finditer(text):
+        if _in_long_line(text, match.start()):
+            continue
         yield match, [(match.group("value"), match.start("value"), match.end("value"))]
     for match in _JS_BETAS_RE.finditer(text):
+        if _in_long_line(text, match.start()):
+            continue
         body_start = match.start("body")
         values = [
             (item.group("value"), body_start + item.start("value"), body_start + item.end("value"))

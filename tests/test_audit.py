@@ -129,17 +129,6 @@ KNOWN_GAPS: dict[str, Gap] = {
             ("supportbot/agents.py", 50, "header", "<dynamic>"),
         ),
     ),
-    "dataclass-default-factory": Gap(
-        "extractor: a dataclass field `extra_betas: list[str] = field(default_factory=lambda: [...])` "
-        "is not followed as the value of self.extra_betas in a method of the class",
-        missing=(("supportbot/agents.py", 27, "header", "context-management-2025-06-27"),),
-        extra=(("supportbot/agents.py", 27, "header", "<dynamic>"),),
-    ),
-    "log-format-string": Gap(
-        'extractor: the log message `log.debug("anthropic-beta: %s", ...)` is taken as a raw '
-        'anthropic-beta header string, so "%s" is reported as a beta name',
-        extra=(("supportbot/raw.py", 27, "header-string", "%s"),),
-    ),
 }
 
 
