@@ -6,12 +6,14 @@ over many files, in worker processes when there is enough work to pay for them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import pathspec
 
@@ -86,6 +88,10 @@ class Linter:
         usages: list[Usage] = []
         suppressions: list[Suppression] = []
         texts = {cell.cell: cell.text for cell in source.cells}
+        if source.notebook and len(source.cells) > 1:
+            joined = self._lint_notebook_as_one(source)
+            if joined is not None:
+                return self._finish(source.path, *joined, texts)
         for cell in source.cells:
             try:
                 extraction = self.extract(source.path, cell)
@@ -96,6 +102,48 @@ class Linter:
             suppressions.extend(extraction.suppressions)
             diagnostics.extend(self.check(extraction, cell.text))
         return self._finish(source.path, diagnostics, usages, suppressions, texts)
+
+    def _lint_notebook_as_one(
+        self, source: SourceFile
+    ) -> tuple[list[Diagnostic], list[Usage], list[Suppression]] | None:
+        """Cells run in one namespace: a client or constant from an earlier cell is in scope.
+
+        The code cells are joined into one module, linted once, and every location is mapped
+        back to its cell. None when the joined text does not parse (a cell is broken): the
+        caller then lints cell by cell, so the broken cell gets its own BL999.
+        """
+        pieces: list[str] = []
+        starts: list[tuple[int, int, int]] = []  # (cell number, offset, first line) in the joined text
+        offset, line = 0, 1
+        for cell in source.cells:
+            text = cell.text if cell.text.endswith("\n") or not cell.text else cell.text + "\n"
+            starts.append((cell.cell or 0, offset, line))
+            pieces.append(text)
+            offset += len(text)
+            line += text.count("\n")
+        joined = "".join(pieces)
+        try:
+            extraction = self.extract(source.path, Cell(joined, None))
+        except ReadError:
+            return None
+        diagnostics = self.check(extraction, joined)
+
+        def to_cell(location: Location) -> Location:
+            number, start, first = next(s for s in reversed(starts) if s[1] <= location.offset)
+            return replace(
+                location,
+                line=location.line - first + 1,
+                end_line=location.end_line - first + 1,
+                offset=location.offset - start,
+                end_offset=location.end_offset - start,
+                cell=number,
+            )
+
+        return (
+            [remap_locations(d, to_cell) for d in diagnostics],
+            [remap_locations(u, to_cell) for u in extraction.usages],
+            [remap_locations(s, to_cell) for s in extraction.suppressions],
+        )
 
     def extract(self, path: str, cell: Cell) -> Extraction:
         import libcst  # imported only when some file needs parsing: start-up stays fast
@@ -222,6 +270,21 @@ def _merge_fixes(first: Diagnostic, second: Diagnostic) -> Diagnostic:
             return first  # overlapping edits cannot both apply: keep the first fix whole
         edits.append(edit)
     return replace(first, fix=replace(first.fix, edits=tuple(edits)))
+
+
+T = TypeVar("T")
+
+
+def remap_locations(value: T, mapping: Callable[[Location], Location]) -> T:
+    """A copy of a frozen dataclass tree with every Location passed through `mapping`."""
+    if isinstance(value, Location):
+        return mapping(value)  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return tuple(remap_locations(item, mapping) for item in value)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: remap_locations(getattr(value, f.name), mapping) for f in dataclasses.fields(value)}
+        return replace(value, **changes)
+    return value
 
 
 def content_digest(data: bytes) -> str:
