@@ -6,10 +6,13 @@ over many files, in worker processes when there is enough work to pay for them.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
 import re
+import signal
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -17,6 +20,7 @@ from typing import TypeVar
 
 import pathspec
 
+from beta_lint.cache import ResultCache
 from beta_lint.checks import RULES, Context, Finding, Rule
 from beta_lint.model import Diagnostic, Extraction, FileResult, Location, Request, Suppression, Usage
 from beta_lint.registry import Registry
@@ -45,6 +49,7 @@ class Linter:
     max_file_size: int | None = None
     prefilter: bool = True
     slicing: bool = True
+    file_timeout: float | None = None  # seconds; a slower file is skipped with a BL999
 
     def extra_names(self) -> tuple[bytes, ...]:
         """Byte strings that make a file a candidate beyond the prefilter's regex.
@@ -81,7 +86,15 @@ class Linter:
             source = load_source(path, data)
         except ReadError as error:
             return self._finish(path, [self.parse_error(path, str(error))], [], [])
-        return replace(self.lint_source(source), digest=content_digest(data))
+        import beta_lint.extract  # noqa: F401  (loading libcst must not count against the file's time)
+
+        try:
+            with _time_limit(self.file_timeout):
+                result = self.lint_source(source)
+        except FileTimeout:
+            message = f"skipped: took longer than {self.file_timeout:g} s to check (file-timeout)"
+            return self._finish(path, [self.parse_error(path, message)], [], [])
+        return replace(result, digest=content_digest(data))
 
     def lint_source(self, source: SourceFile) -> FileResult:
         diagnostics: list[Diagnostic] = []
@@ -287,6 +300,32 @@ def remap_locations(value: T, mapping: Callable[[Location], Location]) -> T:
     return value
 
 
+class FileTimeout(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Interrupt a file that takes too long: one pathological file must not stall a hook.
+
+    Uses an interval timer, so only in the main thread of a process (workers included).
+    """
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise FileTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def content_digest(data: bytes) -> str:
     import hashlib
 
@@ -330,12 +369,16 @@ def _lint_in_worker(path: str) -> FileResult:
     return _WORKER.lint(path)
 
 
-def lint_paths(linter: Linter, paths: Sequence[str], jobs: int | None = None) -> Iterator[FileResult]:
-    """Results in the order of `paths`. Files without a candidate byte are never parsed."""
+def lint_paths(
+    linter: Linter, paths: Sequence[str], jobs: int | None = None, cache: ResultCache | None = None
+) -> Iterator[FileResult]:
+    """Results in the order of `paths`. Files without a candidate byte are never parsed;
+    candidates whose content is in the cache are not parsed again."""
     jobs = jobs or os.cpu_count() or 1
     extra = linter.extra_names()
-    candidates: list[str] = []
+    candidates: list[tuple[str, bytes, str]] = []
     results: dict[str, FileResult] = {}
+    seen: set[tuple[str, str]] = set()
     for path in paths:
         try:
             data = read_bytes(path, linter.max_file_size)
@@ -344,15 +387,26 @@ def lint_paths(linter: Linter, paths: Sequence[str], jobs: int | None = None) ->
             continue
         if linter.prefilter and not could_hold_beta(data, extra):
             results[path] = FileResult(path, ())
+            continue
+        digest = content_digest(data)
+        seen.add((path, digest))
+        cached = cache.get(path, digest) if cache is not None else None
+        if cached is not None:
+            results[path] = cached
         else:
-            candidates.append(path)
+            candidates.append((path, data, digest))
     if jobs > 1 and len(candidates) >= _POOL_THRESHOLD:
-        quiet = replace(linter)
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(quiet,)) as pool:
-            for path, result in zip(candidates, pool.map(_lint_in_worker, candidates, chunksize=4), strict=True):
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(linter,)) as pool:
+            names = [path for path, _, _ in candidates]
+            for path, result in zip(names, pool.map(_lint_in_worker, names, chunksize=4), strict=True):
                 results[path] = result
     else:
-        for path in candidates:
-            results[path] = linter.lint(path)
+        for path, data, _ in candidates:
+            results[path] = linter.lint(path, data)
+    if cache is not None:
+        for path, _, digest in candidates:
+            if results[path].digest == digest:  # unchanged while we worked: safe to remember
+                cache.put(path, digest, results[path])
+        cache.save(seen)
     for path in paths:
         yield results[path]

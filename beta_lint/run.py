@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from beta_lint import __version__
+from beta_lint.cache import CACHE_DIR_NAME, ResultCache, config_key
 from beta_lint.checks import RULES, Selection, valid_selector
 from beta_lint.config import Settings, load_settings
 from beta_lint.discover import PYTHON_SUFFIXES, discover
@@ -65,6 +66,7 @@ def build_linter(settings: Settings, options: dict[str, Any], registry: Registry
         today=today,
         per_file_ignores=settings.per_file_ignores,
         max_file_size=settings.max_file_size,
+        file_timeout=settings.file_timeout,
     )
 
 
@@ -139,7 +141,7 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
         results = [linter.lint(files[0], stdin_data) if not files[0].endswith(".ipynb") or True else None]
         results = [r for r in results if r is not None]
     else:
-        results = list(lint_paths(linter, python_files, options.get("jobs")))
+        results = list(lint_paths(linter, python_files, options.get("jobs"), open_cache(settings, linter, options)))
     if text_files:
         from beta_lint.textscan import lint_text_files
 
@@ -204,6 +206,25 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
     if options.get("statistics"):
         click.echo(statistics(results), nl=False)
     return _exit(results, bool(errors) or fix_failed, options)
+
+
+def open_cache(settings: Settings, linter: Linter, options: dict[str, Any]) -> ResultCache | None:
+    """The cache for this configuration, unless --no-cache."""
+    if options.get("no_cache"):
+        return None
+    from beta_lint.data import rules_dir
+
+    data_files = [rules_dir() / name for name in ("sdk-routes.toml", "http-clients.toml")]
+    key = config_key(
+        linter.registry.fingerprint(),
+        [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in data_files],
+        sorted(linter.enabled),
+        linter.per_file_ignores,
+        linter.today.isoformat(),
+        linter.max_file_size,
+        linter.file_timeout,
+    )
+    return ResultCache(settings.cache_dir or settings.root / CACHE_DIR_NAME, key)
 
 
 def _hide_unsafe(result: FileResult) -> FileResult:

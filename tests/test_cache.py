@@ -1,0 +1,81 @@
+"""The result cache: warm runs reuse results, never stale ones, and survive corruption."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import run_cli
+
+BAD = 'client.beta.messages.create(betas=["computer-use-2025-04-29"])\n'
+OTHER = 'client.beta.messages.create(betas=["context-managment-2025-06-27"])\n'
+
+
+def check_json(project: Path, *args: str) -> list[tuple[str, int, str]]:
+    result = run_cli("check", "--output-format", "json", "--today", "2026-11-24", *args, cwd=project)
+    assert result.returncode in (0, 1), result.stderr
+    return [(d["path"], d["line"], d["beta"]) for d in json.loads(result.stdout)["diagnostics"]]
+
+
+def cache_files(project: Path) -> list[Path]:
+    return sorted((project / ".beta_lint_cache").glob("results-*.pickle"))
+
+
+def test_warm_run_gives_the_same_results_and_follows_edits(project: Path) -> None:
+    (project / "a.py").write_text(BAD)
+    (project / "b.py").write_text("x = 1\n")
+    cold = check_json(project)
+    assert cold == [("a.py", 1, "computer-use-2025-04-29")]
+    assert (project / ".beta_lint_cache" / ".gitignore").read_text().strip().endswith("*")
+    assert len(cache_files(project)) == 1
+    assert check_json(project) == cold
+    (project / "a.py").write_text(OTHER)  # same path, new content: never the stale result
+    assert check_json(project) == [("a.py", 1, "context-managment-2025-06-27")]
+
+
+def test_configuration_is_part_of_the_key(project: Path) -> None:
+    (project / "a.py").write_text(BAD)
+    assert check_json(project) != []
+    assert check_json(project, "--select", "BL1") == []
+    assert len(cache_files(project)) == 2
+
+
+def test_corrupt_cache_is_ignored_and_rebuilt(project: Path) -> None:
+    (project / "a.py").write_text(BAD)
+    check_json(project)
+    (cache,) = cache_files(project)
+    cache.write_bytes(b"not a pickle at all")
+    assert check_json(project) == [("a.py", 1, "computer-use-2025-04-29")]
+    assert cache.read_bytes().startswith(b"\x80")  # rewritten as a pickle
+
+
+def test_no_cache_writes_nothing(project: Path) -> None:
+    (project / "a.py").write_text(BAD)
+    check_json(project, "--no-cache")
+    assert not (project / ".beta_lint_cache").exists()
+
+
+def test_partial_run_keeps_other_entries(project: Path) -> None:
+    (project / "a.py").write_text(BAD)
+    (project / "b.py").write_text(OTHER)
+    check_json(project)
+    (cache,) = cache_files(project)
+    size = cache.stat().st_size
+    check_json(project, "a.py")  # a pre-commit run names one file
+    assert cache.stat().st_size == size
+
+
+def test_warm_run_really_reads_the_cache(project: Path) -> None:
+    import pickle
+    from dataclasses import replace
+
+    (project / "a.py").write_text(BAD)
+    check_json(project)
+    (cache,) = cache_files(project)
+    data = pickle.loads(cache.read_bytes())
+    (key,) = data["entries"]
+    result = data["entries"][key]
+    marked = replace(result.diagnostics[0], beta="from-the-cache")
+    data["entries"][key] = replace(result, diagnostics=(marked,))
+    cache.write_bytes(pickle.dumps(data))
+    assert check_json(project) == [("a.py", 1, "from-the-cache")]
