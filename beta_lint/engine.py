@@ -13,7 +13,7 @@ import os
 import re
 import signal
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TypeVar
@@ -22,7 +22,7 @@ import pathspec
 
 from beta_lint.cache import ResultCache
 from beta_lint.checks import RULES, Context, Finding, Rule
-from beta_lint.model import Diagnostic, Extraction, FileResult, Location, Request, Suppression, Usage
+from beta_lint.model import Diagnostic, Export, Extraction, FileResult, Location, Request, Suppression, Usage
 from beta_lint.registry import Registry
 from beta_lint.routes import RouteTable
 from beta_lint.source import (
@@ -50,6 +50,7 @@ class Linter:
     prefilter: bool = True
     slicing: bool = True
     file_timeout: float | None = None  # seconds; a slower file is skipped with a BL999
+    symbols: SymbolTable | None = None  # constants of the other scanned modules (second pass)
 
     def extra_names(self) -> tuple[bytes, ...]:
         """Byte strings that make a file a candidate beyond the prefilter's regex.
@@ -101,6 +102,8 @@ class Linter:
         usages: list[Usage] = []
         suppressions: list[Suppression] = []
         texts = {cell.cell: cell.text for cell in source.cells}
+        exports: list[Export] = []
+        wanted: list[str] = []
         if source.notebook and len(source.cells) > 1:
             joined = self._lint_notebook_as_one(source)
             if joined is not None:
@@ -114,7 +117,10 @@ class Linter:
             usages.extend(extraction.usages)
             suppressions.extend(extraction.suppressions)
             diagnostics.extend(self.check(extraction, cell.text))
-        return self._finish(source.path, diagnostics, usages, suppressions, texts)
+            exports.extend(extraction.exports)
+            wanted.extend(extraction.wanted)
+        result = self._finish(source.path, diagnostics, usages, suppressions, texts)
+        return replace(result, exports=tuple(exports), wanted=tuple(wanted))
 
     def _lint_notebook_as_one(
         self, source: SourceFile
@@ -165,7 +171,13 @@ class Linter:
 
         try:
             return extract(
-                cell.text, path, self.routes, frozenset(self.registry.betas), cell.cell, self.candidate_patterns()
+                cell.text,
+                path,
+                self.routes,
+                frozenset(self.registry.betas),
+                cell.cell,
+                self.candidate_patterns(),
+                self.symbols.lookup if self.symbols is not None else None,
             )
         except libcst.ParserSyntaxError as error:
             raise ReadError(f"cannot parse: {error.message}", error.raw_line, error.raw_column + 1) from None
@@ -408,5 +420,63 @@ def lint_paths(
             if results[path].digest == digest:  # unchanged while we worked: safe to remember
                 cache.put(path, digest, results[path])
         cache.save(seen)
+    # Second pass: modules that send constants imported from other scanned modules.
+    importers = [path for path, result in results.items() if result.wanted]
+    if importers:
+        table = SymbolTable.build(results.values())
+        second = replace(linter, symbols=table)
+        for path in importers:
+            if table.resolves_any(path, results[path].wanted):
+                results[path] = second.lint(path)
     for path in paths:
         yield results[path]
+
+
+@dataclass(frozen=True)
+class SymbolTable:
+    """Module-level beta constants of every scanned candidate file, by dotted module name."""
+
+    modules: dict[str, dict[str, Export]]
+
+    @staticmethod
+    def module_name(path: str) -> str:
+        stem = os.path.normpath(path)
+        for suffix in (".pyi", ".py", ".ipynb"):
+            if stem.endswith(suffix):
+                stem = stem[: -len(suffix)]
+        parts = [p for p in stem.split(os.sep) if p not in ("", ".")]
+        if parts and parts[-1] == "__init__":
+            parts.pop()
+        return ".".join(parts)
+
+    @classmethod
+    def build(cls, results: Iterable[FileResult]) -> SymbolTable:
+        modules: dict[str, dict[str, Export]] = {}
+        for result in results:
+            if result.exports:
+                modules[cls.module_name(result.path)] = {e.name: e for e in result.exports}
+        return cls(modules)
+
+    def _target(self, importer: str, level: int, module: str) -> str | None:
+        if level:
+            package = self.module_name(importer).split(".")
+            if not os.path.basename(importer).startswith("__init__."):
+                package = package[:-1]
+            if level - 1 > len(package):
+                return None
+            base = package[: len(package) - (level - 1)]
+            return ".".join([*base, module] if module else base)
+        if module in self.modules:
+            return module
+        # The scan may start above the package root (src/acme/config.py for acme.config).
+        matches = [name for name in self.modules if name.endswith("." + module)]
+        return matches[0] if len(matches) == 1 else None
+
+    def lookup(self, importer: str, level: int, module: str, name: str) -> Export | None:
+        target = self._target(importer, level, module)
+        return self.modules.get(target, {}).get(name) if target is not None else None
+
+    def resolves_any(self, importer: str, wanted: Iterable[str]) -> bool:
+        # The importer's own import table is not kept; any wanted name exported anywhere counts.
+        names = set(wanted)
+        return any(names & set(exports) for exports in self.modules.values())

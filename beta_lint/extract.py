@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from beta_lint.model import (
+    Export,
     Extraction,
     HeaderKey,
     HeaderText,
@@ -45,6 +46,7 @@ _PASSTHROUGH_ATTRS = {"with_raw_response", "with_streaming_response"}
 _CLIENT_COPIES = {"with_options", "copy"}
 DYNAMIC = "dynamic"  # placeholder word for an unresolved part of a header value
 _MAX_ALTERNATIVES = 16
+_DATED_RE = re.compile(r"[a-z0-9]-\d{4}-\d{1,2}-\d{1,2}")
 _LOG_CALLS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print"})
 # Method names that are never API requests: skip resolving their receivers (the common case).
 _COMMON_NON_REQUESTS = frozenset(
@@ -174,6 +176,7 @@ class _Frag:
     site: cst.CSTNode | None = None  # first reference crossed from the send site
     via: str | None = None
     element: cst.CSTNode | None = None  # list element holding it
+    origin: Location | None = None  # where text[0] is written in ANOTHER module (cross-module constant)
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,7 @@ class _Collector(cst.CSTVisitor):
         self.module_scope = _Scope("module", "<module>", None)
         self.scope = self.module_scope
         self.imports: dict[str, str] = {}  # local name -> qualified name
+        self.from_imports: dict[str, tuple[int, str, str]] = {}  # local -> (level, module, name)
         self.calls: list[_CallSite] = []
         self.dicts: list[_DictSite] = []
         self.strings: list[_StringSite] = []
@@ -250,16 +254,20 @@ class _Collector(cst.CSTVisitor):
                 self.imports[dotted.split(".")[0]] = dotted.split(".")[0]
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if node.module is None or isinstance(node.names, cst.ImportStar) or node.relative:
+        if isinstance(node.names, cst.ImportStar):
             return
-        module = _dotted(node.module)
+        module = _dotted(node.module) if node.module is not None else ""
         if module is None:
             return
+        level = len(node.relative)
         for alias in node.names:
             if not isinstance(alias.name, cst.Name):
                 continue
             local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else None
-            self.imports[local or alias.name.value] = f"{module}.{alias.name.value}"
+            if not level:
+                self.imports[local or alias.name.value] = f"{module}.{alias.name.value}"
+            # Kept for the project-wide symbol table: `from .config import FILES_BETA`.
+            self.from_imports[local or alias.name.value] = (level, module, alias.name.value)
 
     # -- bindings
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -454,6 +462,10 @@ class _Callee:
 # ---------------------------------------------------------------- resolution
 
 
+# (importing path, relative level, module, name) -> the export, or None when not in the scan.
+ExternalLookup = Callable[[str, int, str, str], "Export | None"]
+
+
 class _Resolver:
     def __init__(
         self,
@@ -464,8 +476,11 @@ class _Resolver:
         cell: int | None,
         routes: RouteTable,
         registry_names: frozenset[str],
+        external: ExternalLookup | None = None,
     ) -> None:
         self.c = collector
+        self.external = external
+        self.wanted: set[str] = set()
         self.positions = wrapper.resolve(PositionProvider)
         self.lines = lines
         self.path = path
@@ -524,6 +539,22 @@ class _Resolver:
             return f"{base}.{node.attr.value}" if base else None
         return None
 
+    def imported(self, node: cst.BaseExpression, scope: _Scope) -> Export | None:
+        """A constant imported from another scanned module, through the project table."""
+        if not isinstance(node, cst.Name) or node.value not in self.c.from_imports or self.lookup(node.value, scope):
+            return None
+        level, module, name = self.c.from_imports[node.value]
+        found = self.external(self.path, level, module, name) if self.external is not None else None
+        if found is None:
+            self.wanted.add(node.value)
+        return found
+
+    def _imported_frags(self, export: Export, node: cst.Name, site: cst.CSTNode | None) -> list[_Frag]:
+        return [
+            _Frag(text, None, None, site=site or node, via=node.value, origin=location)
+            for text, location in export.items
+        ]
+
     # -- values: lists of items
     def resolve_list(
         self, node: cst.BaseExpression, scope: _Scope, site: cst.CSTNode | None, depth: int = 0
@@ -572,6 +603,9 @@ class _Resolver:
             bindings = self._bindings_for(node, scope)
             if bindings:  # no binding here (a base class, another module): dynamic, never empty
                 return self._list_from_bindings(node, bindings, scope, site, depth)
+            export = self.imported(node, scope)
+            if export is not None and isinstance(node, cst.Name):
+                return [tuple(_Item((frag,)) for frag in self._imported_frags(export, node, site))]
         if isinstance(node, cst.SimpleString | cst.ConcatenatedString | cst.FormattedString):
             return [tuple(_Item(text) for text in self.resolve_text(node, scope, site, depth + 1))]
         return [(self._dynamic_item(node, site),)]
@@ -580,6 +614,12 @@ class _Resolver:
         self, node: cst.BaseExpression, scope: _Scope, site: cst.CSTNode | None, depth: int
     ) -> list[_List]:
         """One list element: a string (one item) or a name bound to a string or a list."""
+        export = self.imported(node, scope) if isinstance(node, cst.Name) else None
+        if export is not None and isinstance(node, cst.Name):
+            frags = self._imported_frags(export, node, site)
+            if export.shape == "list":
+                return [tuple(_Item((frag,)) for frag in frags)]
+            return [(_Item(tuple(replace(f, element=node) for f in frags)),)]
         if isinstance(node, cst.Name | cst.Attribute):
             bindings = self._bindings_for(node, scope)
             if bindings is not None and bindings and all(_is_listish(b) for b in bindings):
@@ -704,6 +744,9 @@ class _Resolver:
                         found.append(tuple(_set_via(f, via) for f in resolved))
                 if found:
                     return found[:_MAX_ALTERNATIVES]
+            export = self.imported(node, scope)
+            if export is not None and export.shape == "str" and isinstance(node, cst.Name):
+                return [tuple(self._imported_frags(export, node, site))]
         return [(_Frag(DYNAMIC, node, None, dynamic=True, site=site or node),)]
 
     def _constant_text(self, node: cst.BaseExpression, scope: _Scope) -> str | None:
@@ -912,6 +955,43 @@ class _Resolver:
                     return "".join("{}" if f.dynamic else f.text for f in texts[0])
         return None
 
+    def exports(self) -> tuple[Export, ...]:
+        """Module-level beta constants: a dated string, or a list of strings, held by a name."""
+        out: list[Export] = []
+        for name, bindings in sorted(self.c.module_scope.bindings.items()):
+            values = [b.value for b in bindings if b.op == "assign" and b.value is not None]
+            if len(values) != 1 or len(bindings) != 1:
+                continue
+            value = values[0]
+            if isinstance(value, cst.List | cst.Tuple | cst.Set):
+                lists = self.resolve_list(value, self.c.module_scope, None)
+                shape: Literal["str", "list"] = "list"
+                if len(lists) != 1:
+                    continue
+                texts = [item.frags for item in lists[0]]
+            elif isinstance(value, cst.SimpleString | cst.ConcatenatedString | cst.FormattedString | cst.Name):
+                texts = [t for t in self.resolve_text(value, self.c.module_scope, None)]
+                shape = "str"
+                if len(texts) != 1:
+                    continue
+            else:
+                continue
+            items: list[tuple[str, Location]] = []
+            for frags in texts:
+                if len(frags) != 1 or frags[0].dynamic:
+                    break
+                frag = frags[0]
+                if frag.origin is not None:
+                    items.append((frag.text, frag.origin))
+                elif frag.start is not None:
+                    items.append((frag.text, self.span(frag.start, frag.start + len(frag.text))))
+                else:
+                    break
+            else:
+                if items and (shape == "list" or _DATED_RE.search(items[0][0])):
+                    out.append(Export(name, shape, tuple(items)))
+        return tuple(out)
+
     # -- the requests
     def run(self) -> None:
         for site in self.c.calls:
@@ -1085,6 +1165,9 @@ class _Resolver:
         text = "".join(f.text for f in frags)
         literal_nodes = [f for f in frags if f.node is not None]
         exact = len(frags) == 1 and frags[0].start is not None and not frags[0].dynamic
+        origins = [f.origin for f in frags if f.origin is not None]
+        if origins and not literal_nodes:
+            return HeaderText(text, origins[0], False, kind)  # written in another module: no fix here
         if exact:
             location = self.span(frags[0].start or 0, (frags[0].start or 0) + len(text))
         elif literal_nodes and literal_nodes[0].node is not None:
@@ -1109,7 +1192,7 @@ class _Resolver:
         frags = item.frags
         text = "".join(f.text for f in frags)
         dynamic = [f for f in frags if f.dynamic]
-        first = next((f for f in frags if f.node is not None), None)
+        first = next((f for f in frags if f.node is not None or f.origin is not None), None)
         site_node = first.site if first is not None else None
         via = next((f.via for f in frags if f.via), None)
         element_node = next((f.element for f in frags if f.element is not None), element)
@@ -1137,6 +1220,8 @@ class _Resolver:
         for frag in frags:
             frag_end = position + len(frag.text)
             if position <= start < frag_end or (start == end == position):
+                if frag.origin is not None:
+                    return _shift(frag.origin, start - position, end - start) if end <= frag_end else frag.origin
                 if frag.start is not None and end <= frag_end:
                     return self.span(frag.start + start - position, frag.start + end - position)
                 if frag.node is not None:
@@ -1226,11 +1311,24 @@ def _is_listish(binding: _Binding) -> bool:
 def _set_via(frag: _Frag, name: str | None) -> _Frag:
     if frag.via is not None or name is None or frag.dynamic:
         return frag
-    return _Frag(frag.text, frag.node, frag.start, frag.dynamic, frag.site, name, frag.element)
+    return replace(frag, via=name)
 
 
 def _with_element(text: _Text, element: cst.CSTNode) -> _Text:
-    return tuple(_Frag(f.text, f.node, f.start, f.dynamic, f.site, f.via, f.element or element) for f in text)
+    return tuple(replace(f, element=f.element or element) for f in text)
+
+
+def _shift(origin: Location, offset: int, length: int) -> Location:
+    """The part [offset, offset + length) of a one-line literal written elsewhere."""
+    if origin.line != origin.end_line:
+        return origin
+    return replace(
+        origin,
+        column=origin.column + offset,
+        end_column=origin.column + offset + length,
+        offset=origin.offset + offset,
+        end_offset=origin.offset + offset + length,
+    )
 
 
 def _split_items(text: Sequence[_Frag]) -> Iterator[_Item]:
@@ -1245,7 +1343,8 @@ def _split_items(text: Sequence[_Frag]) -> Iterator[_Item]:
         for index, piece in enumerate(pieces):
             start = None if frag.start is None else frag.start + offset
             if piece or index == 0:
-                current.append(_Frag(piece, frag.node, start, False, frag.site, frag.via, frag.element))
+                origin = _shift(frag.origin, offset, len(piece)) if frag.origin is not None else None
+                current.append(replace(frag, text=piece, start=start, dynamic=False, origin=origin))
             if index < len(pieces) - 1:
                 yield _Item(tuple(current))
                 current = []
@@ -1328,6 +1427,7 @@ def extract(
     registry_names: frozenset[str],
     cell: int | None = None,
     candidates: Sequence[re.Pattern[str]] = (),
+    external: ExternalLookup | None = None,
 ) -> Extraction:
     """Parse `text` once and return every usage, request and suppression in it.
 
@@ -1350,7 +1450,7 @@ def extract(
     collector = _Collector()
     wrapper.visit(collector)
     lines = LineIndex(text, piece.line_map if piece is not None else None)
-    resolver = _Resolver(collector, wrapper, lines, path, cell, routes, registry_names)
+    resolver = _Resolver(collector, wrapper, lines, path, cell, routes, registry_names, external)
     resolver.run()
     suppressions = []
     for comment in collector.comments:
@@ -1358,4 +1458,10 @@ def extract(
         if codes is not None:
             location = resolver.loc(comment)
             suppressions.append(Suppression(location.line, codes, location))
-    return Extraction(tuple(resolver.usages), tuple(resolver.requests), tuple(suppressions))
+    return Extraction(
+        tuple(resolver.usages),
+        tuple(resolver.requests),
+        tuple(suppressions),
+        resolver.exports() if cell is None else (),
+        tuple(sorted(resolver.wanted)),
+    )

@@ -126,14 +126,25 @@ class Suppression:
 
 
 @dataclass(frozen=True)
+class Export:
+    """A module-level constant other modules may import: a string or a list of strings."""
+
+    name: str
+    shape: Literal["str", "list"]
+    items: tuple[tuple[str, Location], ...]  # each text and where it is written
+
+
+@dataclass(frozen=True)
 class Extraction:
     """Everything the extractor found in one file (or notebook)."""
 
     usages: tuple[Usage, ...]
     requests: tuple[Request, ...]
     suppressions: tuple[Suppression, ...] = ()
-    # Names defined at module level that resolve to beta values: for cross-module resolution.
-    exports: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Module-level beta constants, for modules that import them (one project-wide table).
+    exports: tuple[Export, ...] = ()
+    # Names imported from other modules that were sent but could not be resolved here.
+    wanted: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -177,3 +188,5 @@ class FileResult:
     usages: tuple[Usage, ...] = ()
     unused_suppressions: tuple[Suppression, ...] = ()
     digest: str | None = None  # of the bytes linted: fixes refuse a file that changed since
+    exports: tuple[Export, ...] = ()
+    wanted: tuple[str, ...] = ()

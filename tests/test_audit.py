@@ -116,20 +116,7 @@ class Gap:
     extra: tuple[Expected, ...] = ()  # reported, though the issue says it is no use
 
 
-KNOWN_GAPS: dict[str, Gap] = {
-    "cross-module-constants": Gap(
-        "extractor: constants imported from another scanned module (`from .config import FILES_BETA`) "
-        "are not resolved through a project-wide symbol table yet, so the send site is <dynamic>",
-        missing=(
-            ("supportbot/client.py", 55, "betas-argument", "files-api-2025-04-14"),
-            ("supportbot/agents.py", 50, "header", "pdfs-2024-09-25"),
-        ),
-        extra=(
-            ("supportbot/client.py", 55, "betas-argument", "<dynamic>"),
-            ("supportbot/agents.py", 50, "header", "<dynamic>"),
-        ),
-    ),
-}
+KNOWN_GAPS: dict[str, Gap] = {}
 
 
 # ---------------------------------------------------------------- running the command

@@ -327,3 +327,29 @@ def test_slow_file_is_skipped_after_the_time_limit(project: Path) -> None:
     assert "slow.py:1:1: BL999 skipped: took longer than 0.05 s to check (file-timeout)" in result.stdout
     assert "bad.py:4:37: BL002" in result.stdout
     assert result.returncode == 1
+
+
+def test_constants_imported_from_another_scanned_module(project: Path) -> None:
+    write(project, "acme/__init__.py", "")
+    write(project, "acme/config.py", 'AGENTS = "managed-agents-2026-04-01"\nTYPO = "context-managment-2025-06-27"\n')
+    write(project, "acme/settings/__init__.py", 'EXTRA = ["computer-use-2025-04-29"]\n')
+    write(
+        project,
+        "acme/client.py",
+        (
+            "import anthropic\n"
+            "from .config import AGENTS, TYPO\n"
+            "from acme.settings import EXTRA\n"
+            "client = anthropic.Anthropic()\n"
+            "client.beta.messages.create(betas=[AGENTS, TYPO, *EXTRA])\n"
+        ),
+    )
+    data = run_json("acme", cwd=project)
+    found = {(d["code"], d["path"], d["line"], d["beta"]) for d in data["diagnostics"]}
+    # Name problems point at the definition in the other module, once.
+    assert ("BL002", "acme/config.py", 2, "context-managment-2025-06-27") in found
+    assert ("BL002", "acme/settings/__init__.py", 1, "computer-use-2025-04-29") in found
+    # Request problems point at the send site, with the definition related.
+    (wrong,) = [d for d in data["diagnostics"] if d["code"] == "BL201"]
+    assert (wrong["path"], wrong["line"], wrong["column"]) == ("acme/client.py", 5, 36)
+    assert wrong["related"] == [{"path": "acme/config.py", "cell": None, "line": 1, "column": 11}]
