@@ -488,18 +488,10 @@ def _lint_stdin(linter: Linter, filename: str, include_text: bool) -> FileResult
     return linter.lint(filename, data)
 
 
-def _emit(report: str, output_file: Path | None) -> None:
-    if output_file is None:
-        click.echo(report, nl=False)
-        return
-    output_file.parent.mkdir(parents=True, exist_ok=True)
-    output_file.write_text(report, encoding="utf-8")
-
-
 def audit_command(paths: list[str], options: dict[str, Any]) -> int:
     """Run `beta-lint audit`: 0 done, 1 a use has a --fail-on status, 2 an error."""
     from beta_lint.cli import UsageError
-    from beta_lint.run import _settings, build_linter, build_registry, collect_files
+    from beta_lint.run import _settings, build_linter, build_registry, collect_files, emit_report
 
     # Every option is checked before any file is read: a typo fails fast, in one line.
     statuses = parse_statuses(options.get("status"), "--status")
@@ -554,7 +546,7 @@ def audit_command(paths: list[str], options: dict[str, Any]) -> int:
         text = render_table(report, color=color)
     else:
         text = RENDERERS[output_format](report)
-    _emit(text, output_file)
+    emit_report(text, output_file)
 
     if errors:
         return EXIT_ERROR

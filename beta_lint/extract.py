@@ -1085,7 +1085,7 @@ class _Resolver:
         if stripped in self.registry_names or (site.beta_named and _looks_dated(stripped)):
             scope: Literal["all", "lifecycle"] = "all" if site.beta_named else "lifecycle"
             for item in _split_items(text or ()):
-                self._emit_item(None, "literal", item, scope=scope, alternative=0, element=node)
+                self.usages.extend(self._item_usages(None, "literal", item, scope, 0, node))
 
     def _raw_header(self, node: cst.BaseExpression, text: _Text, value: str, match: re.Match[str]) -> None:
         endpoint = self.routes.endpoint_of_url(value)
@@ -1231,18 +1231,6 @@ class _Resolver:
         if owner is not None:
             return self.loc(owner)
         return Location(self.path, 1, 1, 1, 1, cell=self.cell)
-
-    def _emit_item(
-        self,
-        request: Request | None,
-        kind: UsageKind,
-        item: _Item,
-        *,
-        scope: Literal["all", "lifecycle"],
-        alternative: int,
-        element: cst.CSTNode | None,
-    ) -> None:
-        self.usages.extend(self._item_usages(request, kind, item, scope, alternative, element))
 
     # -- request context
     def _endpoint(self, callee: _Callee, scope: _Scope) -> tuple[str | None, str | None, str | None]:

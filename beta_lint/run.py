@@ -97,7 +97,8 @@ def collect_files(
     return found.files, found.errors
 
 
-def _emit(report: str, output_file: Path | None) -> None:
+def emit_report(report: str, output_file: Path | None) -> None:
+    """Print the report, or write it to --output-file."""
     if output_file is None:
         click.echo(report, nl=False)
         return
@@ -202,7 +203,7 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
     report = available[output_format](results, ctx)
     if options.get("quiet") and output_format in ("text", "concise"):
         report = "\n".join(report.rstrip("\n").split("\n")[:-1]) + ("\n" if len(report.split("\n")) > 2 else "")
-    _emit(report, options.get("output_file"))
+    emit_report(report, options.get("output_file"))
     if options.get("statistics"):
         click.echo(statistics(results), nl=False)
     return _exit(results, bool(errors) or fix_failed, options)
