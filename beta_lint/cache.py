@@ -66,8 +66,15 @@ class ResultCache:
             pass  # a read-only checkout: run without a cache rather than fail
 
 
+def _code_stamp() -> list[tuple[str, int, int]]:
+    """The package's own files: a changed beta-lint (even at the same version) is a new key."""
+    here = Path(__file__).resolve().parent
+    return [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(here.rglob("*.py"))]
+
+
 def config_key(*parts: object) -> str:
     digest = hashlib.sha256(__version__.encode())
+    digest.update(repr(_code_stamp()).encode())
     for part in parts:
         digest.update(b"\0" + repr(part).encode())
     return digest.hexdigest()[:20]

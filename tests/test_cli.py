@@ -318,13 +318,14 @@ def test_unlistable_folder_is_reported_and_run_goes_on(project: Path, monkeypatc
 
 
 def test_slow_file_is_skipped_after_the_time_limit(project: Path) -> None:
-    # 60,000 list elements holding betas: far slower than a 0.05 s limit, so it is skipped.
-    big = "BETAS = [\n" + '    "compact-2026-01-12",\n' * 60_000 + "]\nclient.beta.messages.create(betas=BETAS)\n"
+    # 250,000 list elements holding betas take libcst many seconds; a small file takes
+    # milliseconds. A 1 s limit skips the first, even on a loaded machine, and not the second.
+    big = "BETAS = [\n" + '    "compact-2026-01-12",\n' * 250_000 + "]\nclient.beta.messages.create(betas=BETAS)\n"
     write(project, "slow.py", big)
     write(project, "bad.py", BAD)
-    write(project, "beta-lint.toml", "file-timeout = 0.05\n")
+    write(project, "beta-lint.toml", "file-timeout = 1\n")
     result = run_cli("check", "--output-format", "concise", ".", cwd=project)
-    assert "slow.py:1:1: BL999 skipped: took longer than 0.05 s to check (file-timeout)" in result.stdout
+    assert "slow.py:1:1: BL999 skipped: took longer than 1 s to check (file-timeout)" in result.stdout
     assert "bad.py:4:37: BL002" in result.stdout
     assert result.returncode == 1
 
