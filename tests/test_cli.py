@@ -354,3 +354,29 @@ def test_constants_imported_from_another_scanned_module(project: Path) -> None:
     (wrong,) = [d for d in data["diagnostics"] if d["code"] == "BL201"]
     assert (wrong["path"], wrong["line"], wrong["column"]) == ("acme/client.py", 5, 36)
     assert wrong["related"] == [{"path": "acme/config.py", "cell": None, "line": 1, "column": 11}]
+
+
+def test_statistics_counts_per_rule(project: Path) -> None:
+    write(project, "a.py", BAD + 'client.beta.messages.create(betas=["pdfs-2024-09-25", "pdfs-2024-09-26"])\n')
+    lines = run_cli("check", "--statistics", "-q", "--output-format", "concise", "a.py", cwd=project).stdout
+    stats = [line.split() for line in lines.splitlines() if line.strip() and line.split()[0].isdigit()]
+    assert stats == [["2", "BL002", "unknown-beta"], ["1", "BL101", "[*]", "ga-beta"]]
+
+
+def test_prefilter_never_loses_a_usage() -> None:
+    # The whole corpus and audit tree, linted with and without the byte prefilter.
+    from dataclasses import replace
+
+    from conftest import make_linter
+
+    here = Path(__file__).parent
+    linter = make_linter()
+    unfiltered = replace(linter, prefilter=False)
+    files = [
+        p for folder in ("corpus", "audit_tree") for p in (here / folder).rglob("*") if p.suffix in (".py", ".ipynb")
+    ]
+    assert len(files) > 30
+    for path in files:
+        with_filter = linter.lint(str(path))
+        without = unfiltered.lint(str(path))
+        assert (with_filter.diagnostics, with_filter.usages) == (without.diagnostics, without.usages), path

@@ -223,3 +223,62 @@ def test_suppression_comments_are_collected() -> None:
     code = "X = 1  # noqa: BL002, BL001\nY = 2  # beta-lint: ignore[BL101]\nZ = 3  # noqa\n"
     found = [(s.line, s.codes) for s in extract(code).suppressions]
     assert found == [(1, ("BL002", "BL001")), (2, ("BL101",)), (3, ())]
+
+
+@pytest.mark.parametrize(
+    ("code", "method", "endpoint"),
+    [
+        (
+            "import aiohttp\nasync def f():\n    async with aiohttp.ClientSession() as s:\n"
+            "        await s.post('https://api.anthropic.com/v1/messages', headers={'anthropic-beta': 'compact-2026-01-12'})\n",
+            "POST",
+            "/v1/messages",
+        ),
+        (
+            "import urllib.request\nreq = urllib.request.Request('https://api.anthropic.com/v1/agents', "
+            "headers={'anthropic-beta': 'managed-agents-2026-04-01'}, method='GET')\n",
+            "GET",
+            "/v1/agents",
+        ),
+        (
+            "import requests\nsession = requests.Session()\n"
+            "session.request('DELETE', 'https://api.anthropic.com/v1/files/f1', headers={'anthropic-beta': 'x-2026-01-01'})\n",
+            "DELETE",
+            "/v1/files/f1",
+        ),
+        (
+            "import httpx\nclient = httpx.Client(base_url='https://api.anthropic.com')\n"
+            "client.build_request('POST', '/v1/messages/batches', headers={'anthropic-beta': 'x-2026-01-01'})\n",
+            "POST",
+            "/v1/messages/batches",
+        ),
+    ],
+)
+def test_raw_http_libraries(code: str, method: str, endpoint: str) -> None:
+    requests = [r for r in extract(code).requests if r.carrier == "headers"]
+    assert [(r.http_method, r.endpoint, r.target) for r in requests] == [(method, endpoint, "http")]
+
+
+def test_sdk_receivers_are_resolved_through_aliases_factories_and_typed_parameters() -> None:
+    code = """
+    import anthropic as ai
+    from anthropic import AsyncAnthropicBedrock as Bedrock
+
+    def make() -> ai.Anthropic:
+        return ai.Anthropic()
+
+    def typed(client: ai.Anthropic) -> None:
+        client.beta.agents.list(betas=["managed-agents-2026-04-01"])
+
+    async def bedrock() -> None:
+        async with Bedrock() as client:
+            await client.beta.messages.create(betas=["compact-2026-01-12"])
+
+    make().with_options(timeout=5).beta.messages.count_tokens(betas=["compact-2026-01-12"])
+    """
+    found = {(r.target, r.endpoint, r.platform) for r in extract(code).requests if r.carrier == "betas"}
+    assert found == {
+        ("beta.agents.list", "/v1/agents", "anthropic"),
+        ("beta.messages.create", "/v1/messages", "bedrock"),
+        ("beta.messages.count_tokens", "/v1/messages/count_tokens", "anthropic"),
+    }

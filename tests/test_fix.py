@@ -322,3 +322,60 @@ def test_fix_properties(text: str, unsafe: bool) -> None:
     assert not [d for d in left if d.code in codes and d.fix is not None and (unsafe or d.fix.applicability == "safe")]
     # Outside the fixed calls nothing changed: the head and every untouched line survive.
     assert once.startswith(HEAD)
+
+
+def test_fix_on_a_copy_of_the_corpus_leaves_only_unfixable(tmp_path: Path) -> None:
+    import shutil
+
+    corpus = Path(__file__).parent / "corpus"
+    copy = tmp_path / "corpus"
+    shutil.copytree(corpus, copy, ignore=shutil.ignore_patterns(".beta_lint_cache"))
+    before = json.loads(run_cli("check", "--output-format", "json", "acme_app", cwd=copy).stdout)
+    assert any(d["fix"] for d in before["diagnostics"])
+    fixed = run_cli("check", "--fix", "--unsafe-fixes", "acme_app", cwd=copy)
+    assert fixed.returncode in (0, 1), fixed.stderr
+    after = json.loads(run_cli("check", "--output-format", "json", "acme_app", cwd=copy).stdout)
+    assert [d for d in after["diagnostics"] if d["fix"]] == []
+    for path in copy.rglob("*.py"):
+        libcst.parse_module(path.read_text())  # every file still parses
+
+
+def test_mixed_line_endings_are_kept(project: Path) -> None:
+    text = (
+        HEAD.replace("\n", "\r\n", 1)
+        + 'client.beta.messages.create(betas=["compact-2026-01-12", "pdfs-2024-09-25"])\r\n'
+    )
+    path = write(project, "mixed.py", text.encode())
+    assert run_cli("check", "--fix", "mixed.py", cwd=project).returncode == 0
+    assert path.read_bytes() == text.replace(', "pdfs-2024-09-25"', "").encode()
+
+
+def test_notebook_fix_rewrites_only_the_cell_source(project: Path) -> None:
+    notebook = {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": ["Uses pdfs-2024-09-25\n"]},
+            {
+                "cell_type": "code",
+                "execution_count": 1,
+                "metadata": {"tags": ["keep"]},
+                "outputs": [{"name": "stdout", "output_type": "stream", "text": ["ok\n"]}],
+                "source": ["%pip install anthropic\n", "import anthropic\n", "client = anthropic.Anthropic()"],
+            },
+            {
+                "cell_type": "code",
+                "execution_count": 2,
+                "metadata": {},
+                "outputs": [],
+                "source": ['client.beta.messages.create(betas=["compact-2026-01-12", "pdfs-2024-09-25"])'],
+            },
+        ],
+        "metadata": {"kernelspec": {"name": "python3"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    original = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+    path = write(project, "nb.ipynb", original.encode())
+    result = run_cli("check", "--fix", "nb.ipynb", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    notebook["cells"][2]["source"] = ['client.beta.messages.create(betas=["compact-2026-01-12"])']
+    assert path.read_text() == json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
