@@ -230,7 +230,8 @@ def test_suppression_comments_are_collected() -> None:
     [
         (
             "import aiohttp\nasync def f():\n    async with aiohttp.ClientSession() as s:\n"
-            "        await s.post('https://api.anthropic.com/v1/messages', headers={'anthropic-beta': 'compact-2026-01-12'})\n",
+            "        await s.post('https://api.anthropic.com/v1/messages',\n"
+            "                     headers={'anthropic-beta': 'compact-2026-01-12'})\n",
             "POST",
             "/v1/messages",
         ),
@@ -242,7 +243,8 @@ def test_suppression_comments_are_collected() -> None:
         ),
         (
             "import requests\nsession = requests.Session()\n"
-            "session.request('DELETE', 'https://api.anthropic.com/v1/files/f1', headers={'anthropic-beta': 'x-2026-01-01'})\n",
+            "session.request('DELETE', 'https://api.anthropic.com/v1/files/f1',\n"
+            "                headers={'anthropic-beta': 'x-2026-01-01'})\n",
             "DELETE",
             "/v1/files/f1",
         ),
