@@ -491,7 +491,7 @@ class _Resolver:
         self.requests: list[Request] = []
         self.consumed: set[int] = set()  # literal nodes that reached a send context
         self.consumed_dicts: set[int] = set()
-        self._next_id = 0
+        self._per_node: dict[int, int] = {}  # requests made so far at each node offset
 
     # -- locations
     def loc(self, node: cst.CSTNode) -> Location:
@@ -1097,8 +1097,13 @@ class _Resolver:
 
     # -- emitting
     def _request(self, node: cst.CSTNode, carrier: str, **fields: object) -> Request:
-        self._next_id += 1
-        request = Request(id=self._next_id, location=self.loc(node), carrier=carrier, **fields)  # type: ignore[arg-type]
+        location = self.loc(node)
+        # Ids come from the position, not a counter: the same request gets the same id however
+        # much of the file was parsed (slicing) and in whatever order calls are visited.
+        count = self._per_node.get(location.offset, 0)
+        self._per_node[location.offset] = count + 1
+        request_id = location.offset * 64 + count
+        request = Request(id=request_id, location=location, carrier=carrier, **fields)  # type: ignore[arg-type]
         self.requests.append(request)
         return request
 

@@ -70,15 +70,13 @@ def scan_text(linter: Linter, path: str, text: str) -> tuple[Extraction, list[st
             covered.append((start, end))
             usages.extend(extraction.usages)
             requests.extend(extraction.requests)
-    next_id = 10_000 + len(requests)
     for match, values in _matches(text):
         if any(lo <= match.start() < hi for lo, hi in covered):
             continue
-        next_id += 1
         line_text = text[text.rfind("\n", 0, match.start()) + 1 : _line_end(text, match.end())]
         value_start, value_end = values[0][1], values[-1][2]
         request = Request(
-            id=next_id,
+            id=match.start() * 64 + 63,  # offset-based like the extractor's, in a slot it never uses
             location=locator.span(match.start(), match.end()),
             carrier="header-string",
             endpoint=linter.routes.endpoint_of_url(line_text),
