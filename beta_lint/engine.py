@@ -180,7 +180,8 @@ class Linter:
                 self.symbols.lookup if self.symbols is not None else None,
             )
         except libcst.ParserSyntaxError as error:
-            raise ReadError(f"cannot parse: {error.message}", error.raw_line, error.raw_column + 1) from None
+            line, column = _clamp(cell.text, error.raw_line, error.raw_column + 1)
+            raise ReadError(f"cannot parse: {error.message}", line, column) from None
         except RecursionError:
             raise ReadError("cannot parse: nesting too deep for the parser") from None
 
@@ -336,6 +337,17 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
+    """A parser position made safe: inside the file, the column inside its line.
+
+    The parser may count a column in bytes on a line with non-ASCII text, or point one line
+    past the end at end of file.
+    """
+    lines = text.splitlines() or [""]
+    line = min(max(line, 1), len(lines))
+    return line, min(max(column, 1), len(lines[line - 1]) + 1)
 
 
 def content_digest(data: bytes) -> str:
