@@ -24,7 +24,7 @@ from beta_lint.cache import ResultCache
 from beta_lint.checks import RULES, Context, Finding, Rule
 from beta_lint.model import Diagnostic, Export, Extraction, FileResult, Location, Request, Suppression, Usage
 from beta_lint.registry import Registry
-from beta_lint.routes import RouteTable
+from beta_lint.routes import RouteTable, default_route_table
 from beta_lint.source import (
     CANDIDATE_TEXT_RE,
     Cell,
@@ -42,7 +42,6 @@ _POOL_THRESHOLD = 24
 @dataclass(frozen=True)
 class Linter:
     registry: Registry
-    routes: RouteTable
     enabled: frozenset[str]
     today: dt.date
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -51,6 +50,12 @@ class Linter:
     slicing: bool = True
     file_timeout: float | None = None  # seconds; a slower file is skipped with a BL999
     symbols: SymbolTable | None = None  # constants of the other scanned modules (second pass)
+    # None: the SDK route table is loaded when a file first needs it (not for a clean commit).
+    route_table: RouteTable | None = None
+
+    @property
+    def routes(self) -> RouteTable:
+        return self.route_table if self.route_table is not None else default_route_table()
 
     def extra_names(self) -> tuple[bytes, ...]:
         """Byte strings that make a file a candidate beyond the prefilter's regex.

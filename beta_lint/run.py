@@ -20,7 +20,6 @@ from beta_lint.engine import Linter, lint_paths
 from beta_lint.model import FileResult
 from beta_lint.registry import Registry, default_registry, load_registry_file
 from beta_lint.report import ReportContext, renderers
-from beta_lint.routes import default_route_table
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -61,7 +60,6 @@ def build_linter(settings: Settings, options: dict[str, Any], registry: Registry
         raise
     return Linter(
         registry=registry,
-        routes=default_route_table(),
         enabled=selection.enabled,
         today=today,
         per_file_ignores=settings.per_file_ignores,

@@ -18,7 +18,6 @@ from beta_lint.checks import RULES, Selection
 from beta_lint.engine import Linter
 from beta_lint.model import Diagnostic, Extraction
 from beta_lint.registry import default_registry
-from beta_lint.routes import default_route_table
 from beta_lint.source import Cell
 
 TODAY = dt.date(2026, 11, 24)
@@ -27,7 +26,6 @@ TODAY = dt.date(2026, 11, 24)
 def make_linter(select: Sequence[str] = (), today: dt.date = TODAY, registry: Any = None) -> Linter:
     return Linter(
         registry=registry or default_registry(),
-        routes=default_route_table(),
         enabled=Selection.build(tuple(select), (), ()).enabled if select else frozenset(RULES),
         today=today,
     )
