@@ -463,13 +463,11 @@ def lint_files(linter: Linter, files: Sequence[str], jobs: int | None, progress:
     if not progress:
         return [*lint_paths(linter, python_files, jobs), *lint_text_files(linter, text_files)]
     bar = _Progress(len(files), enabled=True)
-    # Few chunks: each may start its own worker pool.
     size = max(32, math.ceil(len(files) / 25))
     results: list[FileResult] = []
     try:
-        for chunk in _chunks(python_files, size):
-            results.extend(lint_paths(linter, chunk, jobs))
-            bar.advance(len(chunk))
+        # One call over every Python file: the project-wide symbol table needs them all.
+        results.extend(lint_paths(linter, python_files, jobs, on_done=bar.advance))
         for chunk in _chunks(text_files, size):
             results.extend(lint_text_files(linter, chunk))
             bar.advance(len(chunk))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
 
 from beta_lint import __version__
@@ -58,6 +57,8 @@ class ResultCache:
             ignore = self.folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# Created by beta-lint.\n*\n", encoding="utf-8")
+            import tempfile
+
             fd, temporary = tempfile.mkstemp(prefix=".results-", dir=self.folder)
             with os.fdopen(fd, "wb") as handle:
                 pickle.dump({"format": _FORMAT, "entries": entries}, handle, protocol=pickle.HIGHEST_PROTOCOL)

@@ -14,13 +14,13 @@ import re
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pathspec
 
-from beta_lint.cache import ResultCache
+if TYPE_CHECKING:
+    from beta_lint.cache import ResultCache
 from beta_lint.checks import RULES, Context, Finding, Rule
 from beta_lint.model import Diagnostic, Export, Extraction, FileResult, Location, Request, Suppression, Usage
 from beta_lint.registry import Registry
@@ -399,7 +399,11 @@ def _lint_in_worker(path: str) -> FileResult:
 
 
 def lint_paths(
-    linter: Linter, paths: Sequence[str], jobs: int | None = None, cache: ResultCache | None = None
+    linter: Linter,
+    paths: Sequence[str],
+    jobs: int | None = None,
+    cache: ResultCache | Callable[[], ResultCache | None] | None = None,
+    on_done: Callable[[int], None] | None = None,
 ) -> Iterator[FileResult]:
     """Results in the order of `paths`. Files without a candidate byte are never parsed;
     candidates whose content is in the cache are not parsed again."""
@@ -416,23 +420,33 @@ def lint_paths(
             continue
         if linter.prefilter and not could_hold_beta(data, extra):
             results[path] = FileResult(path, ())
+            if on_done is not None:
+                on_done(1)
             continue
         digest = content_digest(data)
         seen.add((path, digest))
-        cached = cache.get(path, digest) if cache is not None else None
+        if callable(cache):
+            cache = cache()  # opened only once a candidate shows up: a clean commit never pays for it
+        cached = cache.get(path, digest) if cache is not None and not callable(cache) else None
         if cached is not None:
             results[path] = cached
         else:
             candidates.append((path, data, digest))
     if jobs > 1 and len(candidates) >= _POOL_THRESHOLD:
+        from concurrent.futures import ProcessPoolExecutor  # only when there is work for a pool
+
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(linter,)) as pool:
             names = [path for path, _, _ in candidates]
             for path, result in zip(names, pool.map(_lint_in_worker, names, chunksize=4), strict=True):
                 results[path] = result
+                if on_done is not None:
+                    on_done(1)
     else:
         for path, data, _ in candidates:
             results[path] = linter.lint(path, data)
-    if cache is not None:
+            if on_done is not None:
+                on_done(1)
+    if cache is not None and not callable(cache):
         for path, _, digest in candidates:
             if results[path].digest == digest:  # unchanged while we worked: safe to remember
                 cache.put(path, digest, results[path])

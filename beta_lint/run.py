@@ -7,12 +7,11 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from beta_lint import __version__
-from beta_lint.cache import CACHE_DIR_NAME, ResultCache, config_key
 from beta_lint.checks import RULES, Selection, valid_selector
 from beta_lint.config import Settings, load_settings
 from beta_lint.discover import PYTHON_SUFFIXES, discover
@@ -20,6 +19,9 @@ from beta_lint.engine import Linter, lint_paths
 from beta_lint.model import FileResult
 from beta_lint.registry import Registry, default_registry, load_registry_file
 from beta_lint.report import ReportContext, renderers
+
+if TYPE_CHECKING:
+    from beta_lint.cache import ResultCache
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -140,7 +142,9 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
         results = [linter.lint(files[0], stdin_data) if not files[0].endswith(".ipynb") or True else None]
         results = [r for r in results if r is not None]
     else:
-        results = list(lint_paths(linter, python_files, options.get("jobs"), open_cache(settings, linter, options)))
+        results = list(
+            lint_paths(linter, python_files, options.get("jobs"), lambda: open_cache(settings, linter, options))
+        )
     if text_files:
         from beta_lint.textscan import lint_text_files
 
@@ -209,6 +213,8 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
 
 def open_cache(settings: Settings, linter: Linter, options: dict[str, Any]) -> ResultCache | None:
     """The cache for this configuration, unless --no-cache."""
+    from beta_lint.cache import CACHE_DIR_NAME, ResultCache, config_key
+
     if options.get("no_cache"):
         return None
     from beta_lint.data import rules_dir
