@@ -492,6 +492,7 @@ class _Resolver:
         self.consumed: set[int] = set()  # literal nodes that reached a send context
         self.consumed_dicts: set[int] = set()
         self._per_node: dict[int, int] = {}  # requests made so far at each node offset
+        self._instances: dict[tuple[int, int], _Callee] = {}
 
     # -- locations
     def loc(self, node: cst.CSTNode) -> Location:
@@ -895,7 +896,20 @@ class _Resolver:
         return _Callee("http", http_method=verb, url=url, base_url=base_url)
 
     def instance_of(self, node: cst.BaseExpression, scope: _Scope, depth: int) -> _Callee:
-        """What an expression holds: an SDK client, an HTTP client, or unknown."""
+        """What an expression holds: an SDK client, an HTTP client, or unknown.
+
+        Memoised per (expression, scope): factories calling factories (and recursion) would
+        otherwise be explored once per path, which is exponential.
+        """
+        key = (id(node), id(scope))
+        if key in self._instances:
+            return self._instances[key]
+        self._instances[key] = _Callee("unknown")  # a cycle back here resolves to unknown
+        found = self._instance_of(node, scope, depth)
+        self._instances[key] = found
+        return found
+
+    def _instance_of(self, node: cst.BaseExpression, scope: _Scope, depth: int) -> _Callee:
         if depth > 8:
             return _Callee("unknown")
         if isinstance(node, cst.Await):
@@ -905,7 +919,7 @@ class _Resolver:
             if isinstance(func, cst.Attribute) and func.attr.value in _CLIENT_COPIES:
                 inner = self.instance_of(func.value, scope, depth + 1)
                 if inner.kind == "sdk-client":
-                    inner.origin = node  # a copy with its own options is a client of its own
+                    return replace(inner, origin=node)  # a copy with its own options is a client of its own
                 return inner
             qualified = self.qualify(func, scope)
             if qualified is not None:
