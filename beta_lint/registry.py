@@ -18,7 +18,9 @@ CONFIDENCES = ("high", "medium", "low")
 
 # feature-name-YYYY-MM-DD: lowercase letters and digits in single-hyphen-separated words.
 BETA_NAME_RE = re.compile(r"^(?P<feature>[a-z0-9]+(?:-[a-z0-9]+)*)-(?P<date>\d{4}-\d{2}-\d{2})$")
-_DATE_TAIL_RE = re.compile(r"-(\d{1,4})-(\d{1,2})-(\d{1,2})$")
+# The year must look like one (19xx/20xx): the byte prefilter asks the same, so nothing the
+# extractor would call beta-shaped can be skipped by it. Month and day may be malformed.
+_DATE_TAIL_RE = re.compile(r"-((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})$")
 
 
 class RegistryError(Exception):

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 # - a `betas` keyword or an anthropic-beta header key (any spelling it reports: anthropic_beta,
 #   anthropic-betas, x-anthropic-beta, any case) -> "beta" with "anthropic" or "betas";
 # - a dated string: registry names, names bound to *beta* variables, constants exported to
-#   other modules -> a letter or digit, a hyphen and a date;
+#   other modules -> a letter or digit, a hyphen and a date with a 19xx/20xx year (the
+#   extractor's own test for "beta-shaped", registry.looks_like_beta, asks the same);
 # - a registry name that does not end in a dated suffix (claude-code-20250219) -> listed.
 _CANDIDATE_RE = re.compile(
-    rb"(?i:anthropic[-_ ]?beta)|\bbetas\b|[A-Za-z0-9]-\d{1,4}-\d{1,2}-\d{1,2}",
+    rb"(?i:anthropic[-_ ]?beta)|\bbetas\b|[A-Za-z0-9]-(?:19|20)\d\d-\d{1,2}-\d{1,2}",
 )
 # The same, for the text of a large file being sliced (slicer.py): which statements to keep.
 CANDIDATE_TEXT_RE = re.compile(_CANDIDATE_RE.pattern.decode())
