@@ -62,3 +62,22 @@ def test_sliced_equals_whole_on_corpus(path: Path, monkeypatch: pytest.MonkeyPat
 def test_unbalanced_text_is_not_sliced() -> None:
     text = "x = (\n" + "y = 1\n" * 700
     assert slicer.slice_source(text, (CANDIDATE_TEXT_RE,)) is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"client.beta.messages.create(betas=x)",
+        b"h = {'Anthropic-Beta': v}",
+        b"X_ANTHROPIC_BETA = 1",
+        b"NAME = 'files-api-2025-4-14'",
+        b"DOI = '10.1090/S0025-5718-02-01480-1'",
+        b"label = '0-1-2-3'",
+        b"BetaSkillParam = 1",
+        b"x = 1",
+    ],
+)
+def test_fast_prefilter_agrees_with_its_regular_expression(data: bytes) -> None:
+    from beta_lint.source import _CANDIDATE_RE, could_hold_beta
+
+    assert could_hold_beta(data) == bool(_CANDIDATE_RE.search(data))
