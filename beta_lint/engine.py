@@ -350,7 +350,7 @@ def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
     The parser may count a column in bytes on a line with non-ASCII text, or point one line
     past the end at end of file.
     """
-    lines = text.splitlines() or [""]
+    lines = re.split(r"\r\n|\r|\n", text)  # Python's line ends only (not str.splitlines's \x0c etc.)
     line = min(max(line, 1), len(lines))
     return line, min(max(column, 1), len(lines[line - 1]) + 1)
 

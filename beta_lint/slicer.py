@@ -104,6 +104,8 @@ def slice_source(text: str, candidates: Iterable[re.Pattern[str]]) -> Slice | No
     """The statements that matter, or None to parse the whole file."""
     if text.count("\n") < SLICE_MIN_LINES:
         return None
+    if re.search("\r(?!\n)", text):
+        return None  # a lone CR ends a line for Python but not for this scanner: parse whole
     spans = _statements(text)
     if spans is None or len(spans) < 2:
         return None

@@ -81,3 +81,9 @@ def test_fast_prefilter_agrees_with_its_regular_expression(data: bytes) -> None:
     from beta_lint.source import _CANDIDATE_RE, could_hold_beta
 
     assert could_hold_beta(data) == bool(_CANDIDATE_RE.search(data))
+
+
+def test_lone_carriage_return_is_not_sliced() -> None:
+    # Python ends a line at a lone CR; the scanner counts only LF, so such files are parsed whole.
+    text = "x = [1,\\\r]\n" + "y = 1\n" * 700 + "client.beta.messages.create(betas=['x-2025-01-01'])\n"
+    assert slicer.slice_source(text, (CANDIDATE_TEXT_RE,)) is None

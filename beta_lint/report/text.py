@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import click
@@ -35,7 +36,7 @@ def _source_line(diagnostic: Diagnostic, ctx: ReportContext) -> list[str]:
     text = ctx.sources.get(diagnostic.location.path)
     if text is None or diagnostic.location.cell is not None or diagnostic.code == "BL999":
         return []
-    lines = text.splitlines()
+    lines = re.split(r"\r\n|\r|\n", text)  # Python's line ends, as locations count them
     loc = diagnostic.location
     if not 1 <= loc.line <= len(lines):
         return []
