@@ -42,6 +42,17 @@ def _parse_date(value: str | None, option: str) -> dt.date:
         raise UsageError(f"{option} {value!r}: expected a date YYYY-MM-DD") from None
 
 
+def _tolerate_undecodable_names() -> None:
+    """A file name that is not valid UTF-8 reaches us with surrogate escapes: print its bytes."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="surrogateescape")
+            except (ValueError, OSError):
+                pass
+
+
 def guarded(function: F) -> F:
     """Turn expected errors into one line and exit 2; unexpected ones into a short bug report."""
     import functools
@@ -63,8 +74,10 @@ def guarded(function: F) -> F:
             sys.exit(EXIT_ERROR)
         except Exception as error:  # a bug in beta-lint: never a raw traceback to the user
             frame = traceback.extract_tb(error.__traceback__)[-1]
+            checking = getattr(error, "beta_lint_path", None)
+            where = f" while checking {checking}" if checking else ""
             click.echo(
-                f"beta-lint: internal error: {type(error).__name__}: {error} "
+                f"beta-lint: internal error{where}: {type(error).__name__}: {error} "
                 f"(at {Path(frame.filename).name}:{frame.lineno}). "
                 f"This is a bug: please report it to {ISSUES_URL} with the command and the file.",
                 err=True,
@@ -153,6 +166,7 @@ def _common_options(function: F) -> F:
 @guarded
 def check(paths: tuple[str, ...], **options: Any) -> None:
     """Check beta names in PATHS (files or folders; '-' for standard input; default '.')."""
+    _tolerate_undecodable_names()
     from beta_lint.run import run_check
 
     sys.exit(run_check(list(paths) or ["."], options))
@@ -178,6 +192,7 @@ def check(paths: tuple[str, ...], **options: Any) -> None:
 @guarded
 def audit(paths: tuple[str, ...], **options: Any) -> None:
     """Inventory every beta usage in PATHS, grouped by beta."""
+    _tolerate_undecodable_names()
     from beta_lint.run import run_audit
 
     sys.exit(run_audit(list(paths) or ["."], options))

@@ -126,6 +126,17 @@ def _strings(path: Path, key: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _patterns(path: Path, key: str, patterns: list[str] | tuple[str, ...]) -> None:
+    """gitignore-style patterns must compile: an invalid one is the user's error, named."""
+    import pathspec
+
+    for pattern in patterns:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([pattern])
+        except Exception as error:  # pathspec raises its own error types per pattern problem
+            raise ConfigError(f"{path}: key '{key}': invalid pattern {pattern!r} ({error})") from None
+
+
 def _codes(path: Path, key: str, value: Any) -> tuple[str, ...]:
     from beta_lint.checks import valid_selector
 
@@ -144,7 +155,7 @@ def _registry(path: Path, value: Any) -> dict[str, Any]:
         if key == "allow":
             out["registry_allow"] = _strings(path, "registry.allow", item)
         elif key == "file":
-            if not isinstance(item, str):
+            if not isinstance(item, str) or "\x00" in item:
                 raise ConfigError(f"{path}: key 'registry.file': expected a path string")
             out["registry_file"] = (path.parent / item).resolve()
         elif key == "beta":
@@ -169,12 +180,15 @@ def parse_settings(path: Path, table: Mapping[str, Any]) -> Settings:
             values[key.replace("-", "_")] = _codes(path, key, value)
         elif key in ("exclude", "extend-exclude", "text-suffixes"):
             values[key.replace("-", "_")] = _strings(path, key, value)
+            if key != "text-suffixes":
+                _patterns(path, key, values[key.replace("-", "_")])
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
                 raise ConfigError(f"{path}: key 'per-file-ignores': expected a table of pattern = [codes]")
             values["per_file_ignores"] = tuple(
                 (pattern, _codes(path, f"per-file-ignores.{pattern}", codes)) for pattern, codes in value.items()
             )
+            _patterns(path, "per-file-ignores", list(value))
         elif key in ("respect-gitignore", "include-text"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{path}: key '{key}': expected true or false, got {value!r}")
@@ -186,11 +200,11 @@ def parse_settings(path: Path, table: Mapping[str, Any]) -> Settings:
                 raise ConfigError(f"{path}: key 'max-file-size': expected a positive number of bytes")
             values["max_file_size"] = value
         elif key == "file-timeout":
-            if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-                raise ConfigError(f"{path}: key 'file-timeout': expected a positive number of seconds")
+            if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value <= 86400:
+                raise ConfigError(f"{path}: key 'file-timeout': expected a number of seconds from 0 to 86400")
             values["file_timeout"] = float(value)
         elif key == "cache-dir":
-            if not isinstance(value, str):
+            if not isinstance(value, str) or "\x00" in value:
                 raise ConfigError(f"{path}: key 'cache-dir': expected a path string")
             values["cache_dir"] = (path.parent / value).resolve()
         else:

@@ -6,6 +6,7 @@ over many files, in worker processes when there is enough work to pay for them.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import dataclasses
 import datetime as dt
@@ -100,6 +101,9 @@ class Linter:
         except FileTimeout:
             message = f"skipped: took longer than {self.file_timeout:g} s to check (file-timeout)"
             return self._finish(path, [self.parse_error(path, message)], [], [])
+        except Exception as error:
+            error.beta_lint_path = path  # type: ignore[attr-defined]  # the bug report names the file
+            raise
         return replace(result, digest=content_digest(data))
 
     def lint_source(self, source: SourceFile) -> FileResult:
@@ -174,6 +178,7 @@ class Linter:
 
         from beta_lint.extract import extract
 
+        _refuse_pathological(cell.text)
         try:
             return extract(
                 cell.text,
@@ -185,7 +190,7 @@ class Linter:
                 self.symbols.lookup if self.symbols is not None else None,
             )
         except libcst.ParserSyntaxError as error:
-            line, column = _clamp(cell.text, error.raw_line, error.raw_column + 1)
+            line, column = _clamp(cell.text, *_python_position(cell.text, error.raw_line, error.raw_column + 1))
             raise ReadError(f"cannot parse: {error.message}", line, column) from None
         except RecursionError:
             raise ReadError("cannot parse: nesting too deep for the parser") from None
@@ -342,6 +347,39 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+# Shapes that make libcst's native parser overflow the C stack (the process dies): very deep
+# brackets or very long unary/attribute/call chains. CPython's own parser refuses them in
+# microseconds, so such a file is checked with it first and reported as a BL999.
+_PATHOLOGICAL_RE = re.compile(
+    r"[(\[{]\s*[(\[{]\s*(?:[(\[{]\s*){98}|(?:[-+~]\s*){200}|(?:not\s+){200}|(?:\.\w+|\(\)){500}"
+)
+
+
+def _refuse_pathological(text: str) -> None:
+    if not _PATHOLOGICAL_RE.search(text):
+        return
+    try:
+        compile(text, "<checked>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, RecursionError, MemoryError, ValueError) as error:
+        line = getattr(error, "lineno", None) or 1
+        column = getattr(error, "offset", None) or 1
+        reason = getattr(error, "msg", None) or str(error) or type(error).__name__
+        raise ReadError(f"cannot parse: {reason} (too deeply nested for the parser)", line, column) from None
+    raise ReadError("cannot parse: nesting too deep for the parser")
+
+
+def _python_position(text: str, line: int, column: int) -> tuple[int, int]:
+    """Where CPython's parser places a syntax error (libcst's tokenizer errors say 1:1)."""
+    try:
+        compile(text, "<checked>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as error:
+        if error.lineno:
+            return error.lineno, error.offset or 1
+    except (RecursionError, MemoryError, ValueError):
+        pass
+    return line, column
 
 
 def _clamp(text: str, line: int, column: int) -> tuple[int, int]:

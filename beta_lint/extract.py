@@ -415,9 +415,17 @@ def _dotted(node: cst.BaseExpression) -> str | None:
     return None
 
 
+def _evaluated(node: cst.SimpleString | cst.ConcatenatedString) -> str | bytes | None:
+    """The literal's value; None for one Python would reject (`"\\N{nonexistent}"`)."""
+    try:
+        return node.evaluated_value
+    except (SyntaxError, ValueError, UnicodeError):
+        return None
+
+
 def _string_value(node: cst.BaseExpression | None) -> str | None:
     if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
-        value = node.evaluated_value
+        value = _evaluated(node)
         return value if isinstance(value, str) else None
     return None
 
@@ -682,7 +690,7 @@ class _Resolver:
         if depth > _MAX_DEPTH:
             return [(_Frag(DYNAMIC, node, None, dynamic=True, site=site or node),)]
         if isinstance(node, cst.SimpleString):
-            value = node.evaluated_value
+            value = _evaluated(node)
             if not isinstance(value, str):
                 return [(_Frag(DYNAMIC, node, None, dynamic=True, site=site or node),)]
             body_at, body, exact = _literal_body(node)
@@ -1404,7 +1412,7 @@ def _unwrap_optional(node: cst.BaseExpression) -> cst.BaseExpression:
     if isinstance(node, cst.Subscript) and node.slice and isinstance(node.slice[0].slice, cst.Index):
         return node.slice[0].slice.value
     if isinstance(node, cst.SimpleString):  # "Anthropic" forward reference
-        value = node.evaluated_value
+        value = _evaluated(node)
         if isinstance(value, str) and value.isidentifier():
             return cst.Name(value)
     return node

@@ -123,7 +123,10 @@ def write_atomic(path: str, data: bytes, expected: bytes) -> None:
     except OSError as error:
         raise FixError(f"cannot re-read before writing: {error.strerror or error}") from None
     folder = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(prefix=".beta-lint-", suffix=".tmp", dir=folder)
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=".beta-lint-", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise FixError(f"cannot write: {error.strerror or error}; file left unchanged") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -233,6 +233,8 @@ def edit_distance(a: str, b: str) -> int:
 
 
 def load_registry_file(path: Path, origin: str = "registry") -> Registry:
+    if origin != "registry" and not path.is_file():
+        raise RegistryError(f"{path}: registry file not found (from --registry or registry.file)")
     try:
         data = load_toml(path)
     except (OSError, TOMLDecodeError) as error:

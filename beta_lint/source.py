@@ -66,19 +66,27 @@ class SourceFile:
 
 def read_bytes(path: str, max_size: int | None = None) -> bytes:
     """Read a regular file, refusing FIFOs, devices and files over the size limit."""
+    # Open without blocking and check what was opened: a path replaced by a FIFO after the walk
+    # must not hang the run.
     try:
-        info = os.stat(path)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise ReadError(f"cannot read: {reason}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError("not a regular file (FIFO, device or socket): skipped")
+        if max_size is not None and info.st_size > max_size:
+            raise ReadError(f"file is {info.st_size} bytes, over the limit of {max_size}: skipped")
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
     except OSError as error:
         raise ReadError(f"cannot read: {error.strerror or error}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise ReadError("not a regular file (FIFO, device or socket): skipped")
-    if max_size is not None and info.st_size > max_size:
-        raise ReadError(f"file is {info.st_size} bytes, over the limit of {max_size}: skipped")
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as error:
-        raise ReadError(f"cannot read: {error.strerror or error}") from None
+    finally:
+        os.close(fd)
 
 
 # The same test, split so that plain substring searches (memchr speed) rule most files out
