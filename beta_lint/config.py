@@ -158,6 +158,8 @@ def _registry(path: Path, value: Any) -> dict[str, Any]:
             if not isinstance(item, str) or "\x00" in item:
                 raise ConfigError(f"{path}: key 'registry.file': expected a path string")
             out["registry_file"] = (path.parent / item).resolve()
+            if not out["registry_file"].is_file():
+                raise ConfigError(f"{path}: key 'registry.file': {item} not found")
         elif key == "beta":
             if not isinstance(item, list) or not all(isinstance(entry, dict) for entry in item):
                 raise ConfigError(f"{path}: key 'registry.beta': expected an array of tables")

@@ -415,12 +415,15 @@ def _dotted(node: cst.BaseExpression) -> str | None:
     return None
 
 
+class InvalidLiteral(ValueError):
+    """A string literal Python itself would reject (`"\\N{nonexistent}"`): the file is not valid."""
+
+
 def _evaluated(node: cst.SimpleString | cst.ConcatenatedString) -> str | bytes | None:
-    """The literal's value; None for one Python would reject (`"\\N{nonexistent}"`)."""
     try:
         return node.evaluated_value
-    except (SyntaxError, ValueError, UnicodeError):
-        return None
+    except (SyntaxError, ValueError, UnicodeError) as error:
+        raise InvalidLiteral(str(error)) from None
 
 
 def _string_value(node: cst.BaseExpression | None) -> str | None:

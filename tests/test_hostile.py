@@ -879,14 +879,6 @@ def test_configuration_values_that_crash(config_project: Path, table: str) -> No
     assert "beta-lint.toml" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "data.load_toml turns FileNotFoundError into \"beta-lint's data file is missing; reinstall "
-        'beta-lint" for every TOML file, so a registry file named in the configuration (or with '
-        "--registry) that does not exist tells the user to reinstall, without naming the config key"
-    ),
-)
 def test_missing_registry_file_names_the_configuration(config_project: Path) -> None:
     (config_project / "beta-lint.toml").write_text('[registry]\nfile = "missing.toml"\n')
     result = check("good.py", cwd=config_project)
