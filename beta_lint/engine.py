@@ -372,11 +372,20 @@ _SUSPECT_RUNS = tuple(
 )
 
 
+def _compile_quietly(text: str) -> None:
+    """CPython's parser as a check only: its warnings about the user's code are not ours."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        compile(text, "<checked>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+
+
 def _refuse_pathological(text: str) -> None:
     if not any(run in text for run in _SUSPECT_RUNS):
         return
     try:
-        compile(text, "<checked>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        _compile_quietly(text)
     except (SyntaxError, RecursionError, MemoryError, ValueError) as error:
         line = getattr(error, "lineno", None) or 1
         column = getattr(error, "offset", None) or 1
@@ -387,7 +396,7 @@ def _refuse_pathological(text: str) -> None:
 def _python_position(text: str, line: int, column: int) -> tuple[int, int]:
     """Where CPython's parser places a syntax error (libcst's tokenizer errors say 1:1)."""
     try:
-        compile(text, "<checked>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        _compile_quietly(text)
     except SyntaxError as error:
         if error.lineno:
             return error.lineno, error.offset or 1
