@@ -62,7 +62,7 @@ from typing import Any
 import click
 
 from beta_lint.discover import PYTHON_SUFFIXES
-from beta_lint.engine import Linter, lint_paths
+from beta_lint.engine import Linter, lint_one, lint_paths
 from beta_lint.model import FileResult, Location, Usage
 from beta_lint.registry import STATUSES, Registry
 
@@ -483,7 +483,7 @@ def _lint_stdin(linter: Linter, filename: str, include_text: bool) -> FileResult
 
         extraction, _notes = scan_text(linter, filename, data.decode("utf-8", errors="replace"))
         return FileResult(filename, (), usages=extraction.usages)
-    return linter.lint(filename, data)
+    return lint_one(linter, filename, data)
 
 
 def audit_command(paths: list[str], options: dict[str, Any]) -> int:

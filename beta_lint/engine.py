@@ -23,6 +23,7 @@ import pathspec
 if TYPE_CHECKING:
     from beta_lint.cache import ResultCache
 from beta_lint.checks import RULES, Context, Finding, Rule
+from beta_lint.isolation import Lost
 from beta_lint.model import Diagnostic, Export, Extraction, FileResult, Location, Request, Suppression, Usage
 from beta_lint.registry import Registry
 from beta_lint.routes import RouteTable, default_route_table
@@ -242,6 +243,25 @@ class Linter:
         location = Location(path, line, column, line, column + 1, cell=cell)
         return Diagnostic(rule.code, rule.name, rule.severity, message, location)
 
+    def lost(self, path: str, data: bytes | None, lost: Lost) -> FileResult:
+        """The BL999 for a file whose checking process crashed or ran out of time."""
+        if lost.timed_out:
+            message = f"skipped: took longer than {self.file_timeout:g} s to check (file-timeout)"
+            return self._finish(path, [self.parse_error(path, message)], [], [])
+        diagnostic = self.parse_error(path, f"cannot parse: {lost.reason}")
+        try:
+            source = load_source(path, data if data is not None else read_bytes(path, self.max_file_size))
+        except ReadError as error:
+            return self._finish(path, [self.parse_error(path, str(error))], [], [])
+        for cell in source.cells:
+            try:
+                # CPython's parser has guards libcst's lacks: its verdict makes the better message.
+                _refuse_pathological(cell.text, always=True)
+            except ReadError as error:
+                diagnostic = self.parse_error(path, str(error), cell.cell, error.line, error.column)
+                break
+        return self._finish(path, [diagnostic], [], [])
+
     def _finish(
         self,
         path: str,
@@ -381,8 +401,8 @@ def _compile_quietly(text: str) -> None:
         compile(text, "<checked>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
 
 
-def _refuse_pathological(text: str) -> None:
-    if not any(run in text for run in _SUSPECT_RUNS):
+def _refuse_pathological(text: str, always: bool = False) -> None:
+    if not always and not any(run in text for run in _SUSPECT_RUNS):
         return
     try:
         _compile_quietly(text)
@@ -459,6 +479,50 @@ def _lint_in_worker(path: str) -> FileResult:
     return _WORKER.lint(path)
 
 
+def lint_one(linter: Linter, path: str, data: bytes) -> FileResult:
+    """One file already read (standard input), parsed where a crash cannot end the run."""
+    ((_, result),) = _lint_each(linter, [(path, data)], 1)
+    return result
+
+
+def _lint_each(linter: Linter, work: Sequence[tuple[str, bytes | None]], jobs: int) -> Iterator[tuple[str, FileResult]]:
+    """(path, result) for each file, in completion order.
+
+    Where the platform can fork, files are parsed in watched child processes: a file that
+    crashes the native parser or outlives `file-timeout` becomes a BL999 and the run goes on.
+    """
+    if not work:
+        return  # a clean commit: neither libcst nor multiprocessing is loaded
+    from beta_lint.isolation import ChildError, can_isolate, supervised_map
+
+    if not can_isolate():
+        if jobs > 1 and len(work) >= _POOL_THRESHOLD:
+            from concurrent.futures import ProcessPoolExecutor  # only when there is work for a pool
+
+            with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(linter,)) as pool:
+                names = [path for path, _ in work]
+                yield from zip(names, pool.map(_lint_in_worker, names, chunksize=4), strict=True)
+        else:
+            for path, data in work:
+                yield path, linter.lint(path, data)
+        return
+    import beta_lint.extract  # noqa: F401  (load libcst once, before forking: every child shares it)
+
+    try:
+        for index, outcome in supervised_map(work, _lint_item(linter), jobs, linter.file_timeout):
+            path, data = work[index]
+            yield path, linter.lost(path, data, outcome) if isinstance(outcome, Lost) else outcome
+    except ChildError as failure:
+        raise failure.error from None
+
+
+def _lint_item(linter: Linter) -> Callable[[tuple[str, bytes | None]], FileResult]:
+    def lint_item(item: tuple[str, bytes | None]) -> FileResult:
+        return linter.lint(*item)
+
+    return lint_item
+
+
 def lint_paths(
     linter: Linter,
     paths: Sequence[str],
@@ -470,7 +534,8 @@ def lint_paths(
     candidates whose content is in the cache are not parsed again."""
     jobs = jobs or os.cpu_count() or 1
     extra = linter.extra_names()
-    candidates: list[tuple[str, bytes, str]] = []
+    candidates: list[tuple[str, bytes | None]] = []
+    digests: dict[str, str] = {}
     results: dict[str, FileResult] = {}
     seen: set[tuple[str, str]] = set()
     for path in paths:
@@ -492,23 +557,14 @@ def lint_paths(
         if cached is not None:
             results[path] = cached
         else:
-            candidates.append((path, data, digest))
-    if jobs > 1 and len(candidates) >= _POOL_THRESHOLD:
-        from concurrent.futures import ProcessPoolExecutor  # only when there is work for a pool
-
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(linter,)) as pool:
-            names = [path for path, _, _ in candidates]
-            for path, result in zip(names, pool.map(_lint_in_worker, names, chunksize=4), strict=True):
-                results[path] = result
-                if on_done is not None:
-                    on_done(1)
-    else:
-        for path, data, _ in candidates:
-            results[path] = linter.lint(path, data)
-            if on_done is not None:
-                on_done(1)
+            candidates.append((path, data))
+            digests[path] = digest
+    for path, result in _lint_each(linter, candidates, jobs):
+        results[path] = result
+        if on_done is not None:
+            on_done(1)
     if cache is not None and not callable(cache):
-        for path, _, digest in candidates:
+        for path, digest in digests.items():
             if results[path].digest == digest:  # unchanged while we worked: safe to remember
                 cache.put(path, digest, results[path])
         cache.save(seen)
@@ -517,9 +573,9 @@ def lint_paths(
     if importers:
         table = SymbolTable.build(results.values())
         second = replace(linter, symbols=table)
-        for path in importers:
-            if table.resolves_any(path, results[path].wanted):
-                results[path] = second.lint(path)
+        again = [(path, None) for path in importers if table.resolves_any(path, results[path].wanted)]
+        for path, result in _lint_each(second, again, jobs):
+            results[path] = result
     for path in paths:
         yield results[path]
 

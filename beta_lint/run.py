@@ -15,7 +15,7 @@ from beta_lint import __version__
 from beta_lint.checks import RULES, Selection, valid_selector
 from beta_lint.config import Settings, load_settings
 from beta_lint.discover import PYTHON_SUFFIXES, discover
-from beta_lint.engine import Linter, lint_paths
+from beta_lint.engine import Linter, lint_one, lint_paths
 from beta_lint.model import FileResult
 from beta_lint.registry import Registry, default_registry, load_registry_file
 from beta_lint.report import ReportContext, renderers
@@ -121,9 +121,6 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
     available = renderers()
     if output_format not in available:
         raise UsageError(f"output format {output_format!r} is not available")
-    if (options.get("fix") or options.get("diff")) and output_format not in ("text", "concise", "json"):
-        pass  # fixes still apply; the report lists what remains
-
     errors: list[str] = []
     stdin_data: bytes | None = None
     if paths == ["-"]:
@@ -139,8 +136,7 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
     text_files = [f for f in files if not f.endswith(PYTHON_SUFFIXES)]
     python_files = [f for f in files if f.endswith(PYTHON_SUFFIXES)]
     if stdin_data is not None:
-        results = [linter.lint(files[0], stdin_data) if not files[0].endswith(".ipynb") or True else None]
-        results = [r for r in results if r is not None]
+        results = [lint_one(linter, files[0], stdin_data)]
     else:
         results = list(
             lint_paths(linter, python_files, options.get("jobs"), lambda: open_cache(settings, linter, options))

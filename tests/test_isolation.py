@@ -1,0 +1,74 @@
+"""The watched child processes that parse files: a crash or a hang costs one item, not the run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from beta_lint.isolation import ChildError, Lost, can_isolate, supervised_map
+
+pytestmark = pytest.mark.skipif(not can_isolate(), reason="needs fork")
+
+
+def _work(item: str) -> str:
+    if item == "crash":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if item == "hang":
+        time.sleep(60)
+    if item == "raise":
+        raise ValueError("bad item")
+    if item == "exit":
+        os._exit(3)
+    return item.upper()
+
+
+def _run(items: list[str], jobs: int, deadline: float | None = None) -> dict[int, str | Lost]:
+    return dict(supervised_map(items, _work, jobs, deadline))
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 4])
+def test_every_item_gets_its_own_result(jobs: int) -> None:
+    items = [f"file{i}" for i in range(25)]
+    assert _run(items, jobs) == {i: f"FILE{i}" for i in range(25)}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_crash_loses_one_item_and_the_rest_go_on(jobs: int) -> None:
+    results = _run(["a", "crash", "b", "crash", "c"], jobs)
+    assert results[1] == Lost("the parser crashed (SIGSEGV)")
+    assert results[3] == Lost("the parser crashed (SIGSEGV)")
+    assert [results[0], results[2], results[4]] == ["A", "B", "C"]
+
+
+def test_a_child_that_exits_is_reported_with_its_exit_code() -> None:
+    results = _run(["exit", "a"], 1)
+    assert results == {0: Lost("the checking process stopped unexpectedly (exit 3)"), 1: "A"}
+
+
+def test_a_hang_is_cut_at_the_deadline() -> None:
+    start = time.monotonic()
+    results = _run(["hang", "a", "b"], 1, deadline=0.5)
+    elapsed = time.monotonic() - start
+    assert results[0] == Lost("took longer than 0.5 s", timed_out=True)
+    assert (results[1], results[2]) == ("A", "B")
+    assert elapsed < 30  # not the 60 s the item asked for: a hang guard, not a benchmark
+
+
+def test_an_exception_reaches_the_parent_with_its_item() -> None:
+    with pytest.raises(ChildError) as raised:
+        _run(["a", "raise", "b"], 1)
+    assert raised.value.index == 1
+    assert isinstance(raised.value.error, ValueError) and str(raised.value.error) == "bad item"
+
+
+def test_no_child_outlives_the_run() -> None:
+    _run(["a", "crash", "b"], 2)
+    with pytest.raises(ChildError):
+        _run(["raise", "hang"], 2)
+    time.sleep(0.1)
+    import multiprocessing
+
+    assert multiprocessing.active_children() == []
