@@ -122,7 +122,9 @@ class Linter:
             try:
                 extraction = self.extract(source.path, cell)
             except ReadError as error:
-                diagnostics.append(self.parse_error(source.path, str(error), cell.cell, error.line, error.column))
+                diagnostics.append(
+                    self.parse_error(source.path, str(error), cell.cell, error.line, error.column, error.end_column)
+                )
                 continue
             usages.extend(extraction.usages)
             suppressions.extend(extraction.suppressions)
@@ -191,13 +193,13 @@ class Linter:
                 self.symbols.lookup if self.symbols is not None else None,
             )
         except libcst.ParserSyntaxError as error:
-            line, column = _clamp(cell.text, *_python_position(cell.text, error.raw_line, error.raw_column + 1))
-            raise ReadError(f"cannot parse: {error.message}", line, column) from None
+            position = _clamp(cell.text, *_python_position(cell.text, error.raw_line, error.raw_column + 1))
+            raise ReadError(f"cannot parse: {error.message}", *position) from None
         except RecursionError:
             raise ReadError("cannot parse: nesting too deep for the parser") from None
         except InvalidLiteral as error:
-            line, column = _clamp(cell.text, *_python_position(cell.text, 1, 1))
-            raise ReadError(f"cannot parse: invalid string literal ({error})", line, column) from None
+            position = _clamp(cell.text, *_python_position(cell.text, 1, 1))
+            raise ReadError(f"cannot parse: invalid string literal ({error})", *position) from None
 
     def check(self, extraction: Extraction, text: str) -> list[Diagnostic]:
         ctx = Context(self.registry, self.today, text)
@@ -237,10 +239,17 @@ class Linter:
         )
 
     def parse_error(
-        self, path: str, message: str, cell: int | None = None, line: int = 1, column: int = 1
+        self,
+        path: str,
+        message: str,
+        cell: int | None = None,
+        line: int = 1,
+        column: int = 1,
+        end_column: int | None = None,
     ) -> Diagnostic:
         rule = RULES["BL999"]
-        location = Location(path, line, column, line, column + 1, cell=cell)
+        end = column + 1 if end_column is None else end_column
+        location = Location(path, line, column, line, end, cell=cell)
         return Diagnostic(rule.code, rule.name, rule.severity, message, location)
 
     def lost(self, path: str, data: bytes | None, lost: Lost) -> FileResult:
@@ -258,7 +267,7 @@ class Linter:
                 # CPython's parser has guards libcst's lacks: its verdict makes the better message.
                 _refuse_pathological(cell.text, always=True)
             except ReadError as error:
-                diagnostic = self.parse_error(path, str(error), cell.cell, error.line, error.column)
+                diagnostic = self.parse_error(path, str(error), cell.cell, error.line, error.column, error.end_column)
                 break
         return self._finish(path, [diagnostic], [], [])
 
@@ -410,7 +419,7 @@ def _refuse_pathological(text: str, always: bool = False) -> None:
         line = getattr(error, "lineno", None) or 1
         column = getattr(error, "offset", None) or 1
         reason = getattr(error, "msg", None) or str(error) or type(error).__name__
-        raise ReadError(f"cannot parse: {reason}", line, column) from None
+        raise ReadError(f"cannot parse: {reason}", *_clamp(text, line, column)) from None
 
 
 def _python_position(text: str, line: int, column: int) -> tuple[int, int]:
@@ -425,15 +434,17 @@ def _python_position(text: str, line: int, column: int) -> tuple[int, int]:
     return line, column
 
 
-def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
-    """A parser position made safe: inside the file, the column inside its line.
+def _clamp(text: str, line: int, column: int) -> tuple[int, int, int]:
+    """A parser position made safe: (line, column, end column) inside the file and the line.
 
     The parser may count a column in bytes on a line with non-ASCII text, or point one line
-    past the end at end of file.
+    past the end at end of file. At the end of a line the range is empty: nothing to underline.
     """
     lines = re.split(r"\r\n|\r|\n", text)  # Python's line ends only (not str.splitlines's \x0c etc.)
     line = min(max(line, 1), len(lines))
-    return line, min(max(column, 1), len(lines[line - 1]) + 1)
+    end_of_line = len(lines[line - 1]) + 1
+    column = min(max(column, 1), end_of_line)
+    return line, column, min(column + 1, end_of_line)
 
 
 def content_digest(data: bytes) -> str:

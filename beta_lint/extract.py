@@ -1247,7 +1247,7 @@ class _Resolver:
 
     def _token_location(self, frags: Sequence[_Frag], start: int, end: int) -> Location:
         position = 0
-        for frag in frags:
+        for index, frag in enumerate(frags):
             frag_end = position + len(frag.text)
             if position <= start < frag_end or (start == end == position):
                 if frag.origin is not None:
@@ -1255,12 +1255,31 @@ class _Resolver:
                 if frag.start is not None and end <= frag_end:
                     return self.span(frag.start + start - position, frag.start + end - position)
                 if frag.node is not None:
-                    return self.loc(frag.node)
+                    last = self._last_node(frags[index:], end - position)
+                    first_location = self.loc(frag.node)
+                    if last is None or last is frag.node:
+                        return first_location
+                    # A name split across pieces ("files-api-" "2025-04-14"): every piece.
+                    return self.span(first_location.offset, self.loc(last).end_offset)
             position = frag_end
         owner = next((f.node for f in frags if f.node is not None), None)
         if owner is not None:
             return self.loc(owner)
         return Location(self.path, 1, 1, 1, 1, cell=self.cell)
+
+    @staticmethod
+    def _last_node(frags: Sequence[_Frag], end: int) -> cst.CSTNode | None:
+        """The node of the last fragment a token ending at `end` (counted from frags[0]) reaches."""
+        position, last = 0, None
+        for frag in frags:
+            if position >= end:
+                break
+            if frag.origin is not None:
+                return None  # part of it was written in another module
+            if frag.node is not None:
+                last = frag.node
+            position += len(frag.text)
+        return last
 
     # -- request context
     def _endpoint(self, callee: _Callee, scope: _Scope) -> tuple[str | None, str | None, str | None]:

@@ -35,13 +35,15 @@ _UNREADABLE_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 class ReadError(Exception):
     """A file that cannot be read, decoded or parsed; the message is one line for the user.
 
-    `line`/`column` (1-based) say where, when known (a syntax error).
+    `line`/`column` (1-based) say where, when known (a syntax error); the range ends at
+    `end_column`, one character on by default (none when the error is past the line's end).
     """
 
-    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+    def __init__(self, message: str, line: int = 1, column: int = 1, end_column: int | None = None) -> None:
         super().__init__(message)
         self.line = line
         self.column = column
+        self.end_column = column + 1 if end_column is None else end_column
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -213,14 +213,23 @@ MISSING_BETA = {"BL202", "BL206"}
 
 
 def _literal_value(text: str) -> str | None:
-    """The value of `text` when it is exactly one string literal, else None."""
+    """The value of `text` when it is string literals only, joined implicitly or by `+`."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            value = ast.literal_eval(text)
-    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
+            tree = ast.parse(text, mode="eval").body
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
         return None
-    return value if isinstance(value, str) else None
+
+    def value(node: ast.expr) -> str | None:
+        if isinstance(node, ast.Constant):
+            return node.value if isinstance(node.value, str) else None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = value(node.left), value(node.right)
+            return left + right if left is not None and right is not None else None
+        return None
+
+    return value(tree)
 
 
 def check_diagnostic(lines: Lines, diagnostic: Diagnostic) -> None:
@@ -228,12 +237,7 @@ def check_diagnostic(lines: Lines, diagnostic: Diagnostic) -> None:
     assert loc.cell is None
     label = f"{diagnostic.code} ({diagnostic.message[:80]})"
     if diagnostic.code == "BL999":
-        # Parse errors carry no offsets. Known bug, tolerated in exactly this shape
-        # (test_hostile.py::test_bl999_range_at_the_end_of_a_line_stays_on_it): the range is one
-        # column wide even when it starts just past the end of its line.
-        if loc.end_line == loc.line and loc.end_column == loc.column + 1 == lines.length(loc.line) + 2:
-            loc = replace(loc, end_column=loc.column)
-        check_range(lines, loc, label, offsets=False)
+        check_range(lines, loc, label, offsets=False)  # parse errors carry no offsets
         return
     check_range(lines, loc, label)
     for related in diagnostic.related:
@@ -246,10 +250,8 @@ def check_diagnostic(lines: Lines, diagnostic: Diagnostic) -> None:
     written = lines.text[loc.offset : loc.end_offset]
     if diagnostic.code in AT_NAME:
         if written != diagnostic.beta:
-            # A name not written as plain text (an escape, a header value inside a literal): the
-            # range is the whole literal holding it. Known imprecision, tolerated in exactly this
-            # shape (test_hostile.py::test_concatenated_name_range_covers_every_piece): for an
-            # implicit concatenation ("files-api-" "2025-04-14") it is the first piece only.
+            # A name not written as plain text (an escape, a header value inside a literal, the
+            # pieces of "files-api-" "2025-04-14"): the range is every literal holding it.
             value = _literal_value(written)
             assert value and (diagnostic.beta in value or diagnostic.beta.startswith(value)), (
                 f"{label}: range holds {written!r}, not {diagnostic.beta!r}"
