@@ -230,7 +230,7 @@ class Linter:
             code=rule.code,
             name=rule.name,
             severity=rule.severity,
-            message=finding.message,
+            message=_printable(finding.message),
             location=finding.location,
             beta=finding.beta,
             endpoint=request.endpoint if request is not None else None,
@@ -324,6 +324,15 @@ class Linter:
             suppression.location,
             fix=fix,
         )
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _printable(message: str) -> str:
+    """A message whose quoted source text holds a lone surrogate ("\\ud800" written in a beta
+    name) shows it as that escape: no output stream can encode it."""
+    return _SURROGATE_RE.sub(lambda match: f"\\u{ord(match.group()):04x}", message)
 
 
 def _merge_fixes(first: Diagnostic, second: Diagnostic) -> Diagnostic:

@@ -103,7 +103,8 @@ def emit_report(report: str, output_file: Path | None) -> None:
         click.echo(report, nl=False)
         return
     output_file.parent.mkdir(parents=True, exist_ok=True)
-    output_file.write_text(report, encoding="utf-8")
+    # The same bytes stdout would show: a file name that is not UTF-8 is written as its bytes.
+    output_file.write_text(report, encoding="utf-8", errors="surrogateescape")
 
 
 def run_check(paths: list[str], options: dict[str, Any]) -> int:

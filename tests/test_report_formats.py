@@ -23,7 +23,7 @@ from jsonschema import Draft4Validator
 from beta_lint import __version__
 from beta_lint.catalog import page, rules
 from beta_lint.model import Diagnostic, Location
-from beta_lint.report.fingerprint import display_path, repo_relative
+from beta_lint.report.fingerprint import display_path, fingerprints, repo_relative, utf8_bytes
 from beta_lint.report.github import annotation, annotation_path, escape_data, escape_property
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "report_formats"
@@ -404,6 +404,19 @@ def test_fingerprints_are_unique_and_ignore_other_lines(outputs: dict[str, str],
     client.write_text(client.read_text(encoding="utf-8").replace("max_tokens=512", "max_tokens=256"))
     # Editing a line without findings changes nothing; the flagged lines keep their identity.
     assert fingerprints_of(report(changed, "sarif")) == prints
+
+
+def test_fingerprints_hash_the_real_bytes_of_a_name_that_is_not_utf8(tmp_path: Path) -> None:
+    # os.fsdecode keeps the byte 0xE9 of a Latin-1 name as U+DCE9; the hash must see 0xE9 again.
+    assert utf8_bytes(os.fsdecode(b"latin\xe9.py")) == b"latin\xe9.py"
+    assert utf8_bytes("\ud800x") == b"\xed\xa0\x80x"  # no byte form: its code point, never an error
+    for text in ("app/client.py", "café 日本.py", "\U0001f600"):
+        assert utf8_bytes(text) == text.encode()  # so every fingerprint of valid text is unchanged
+    names = ["latin\udce9.py", "latin\ufffd.py", "latin\u00e9.py"]  # byte E9, its replacement, é (C3 A9)
+    prints = fingerprints([diagnostic(name, "m") for name in names], str(tmp_path))
+    assert len(set(prints)) == len(names)
+    odd_beta = Diagnostic("BL001", "malformed-beta-name", "error", "m", Location("a.py", 3, 5, 3, 9), beta="\ud800x")
+    assert len(fingerprints([odd_beta], str(tmp_path))) == 1
 
 
 def test_sarif_paths_are_relative_to_the_root_not_the_cwd(project: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -26,6 +28,30 @@ def all_diagnostics(results: Sequence[FileResult]) -> list[Diagnostic]:
     out = [d for result in results for d in result.diagnostics]
     out.sort(key=Diagnostic.sort_key)
     return out
+
+
+# UTF-16 surrogates: a str holds them as code points of their own, which UTF-8 cannot encode.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogate(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_text(document: object) -> str:
+    """`document` as JSON text (indented, newline-terminated) that is always valid UTF-8.
+
+    JSON text must be UTF-8 (RFC 8259), but a str can hold lone surrogates: a file name that is
+    not UTF-8 arrives with surrogate escapes (byte 0xE9 is U+DCE9) and a "\\ud800" escape in
+    linted code evaluates to one. Those alone are written as \\uXXXX escapes, as ensure_ascii
+    would write them: json.loads gives back the same str, whose os.fsencode is the file's real
+    name, and the report stays pure UTF-8 whatever the stream's error handler. Other non-ASCII
+    text stays as UTF-8 so that names like "café.py" remain readable in the report.
+    """
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    # json.dumps writes non-ASCII characters only inside strings (never escaping them), so a
+    # surrogate in its output always sits in a string, where this escape means the same thing.
+    return _SURROGATE_RE.sub(_escape_surrogate, text) + "\n"
 
 
 def renderers() -> dict[str, Renderer]:

@@ -74,6 +74,21 @@ class SourceLines:
         return self._files[path]
 
 
+def utf8_bytes(text: str) -> bytes:
+    """`text` as UTF-8 bytes; never fails, and equal to text.encode() for any text that can be encoded.
+
+    A file name that is not UTF-8 holds its undecodable bytes as U+DC80..U+DCFF (surrogateescape):
+    they come back as those very bytes, so a name hashes (and quotes) as what is on disk. UTF-8 is
+    fixed rather than os.fsencode's locale encoding, which would make fingerprints machine-dependent.
+    Any other lone surrogate (a "\\ud800" escape in linted code) has no such byte, and is written
+    as its code point's three bytes instead.
+    """
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+
+
 def _normalised(text: str) -> str:
     # Re-indenting or reformatting a line must not make its finding look new.
     return " ".join(text.split())
@@ -96,15 +111,17 @@ def fingerprints(diagnostics: Sequence[Diagnostic], root: str, sources: SourceLi
     occurrence counter, counted in file order, so each keeps its own identity.
     """
     reader = sources or SourceLines()
-    seen: Counter[str] = Counter()
+    seen: Counter[bytes] = Counter()
     out: list[str] = []
     for diagnostic in diagnostics:
         text = flagged_text(diagnostic, reader)
         # Without the source, the message still says what the finding is about (BL104's
         # "N days left" is the only message that changes by itself, and it is rare to lack the file).
         content = text if text is not None else f"message:{diagnostic.message}"
-        identity = "\0".join(
-            (
+        # Each part is encoded on its own, so one part's odd surrogate cannot change another's bytes.
+        identity = b"\0".join(
+            utf8_bytes(part)
+            for part in (
                 f"v{FINGERPRINT_VERSION}",
                 diagnostic.code,
                 display_path(diagnostic.location.path, root),
@@ -114,5 +131,5 @@ def fingerprints(diagnostics: Sequence[Diagnostic], root: str, sources: SourceLi
         )
         occurrence = seen[identity]
         seen[identity] += 1
-        out.append(hashlib.sha256(f"{identity}\0{occurrence}".encode()).hexdigest())
+        out.append(hashlib.sha256(identity + f"\0{occurrence}".encode()).hexdigest())
     return out

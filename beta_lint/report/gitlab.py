@@ -6,12 +6,11 @@ GitLab compares the issues of a merge request with those of its target branch by
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from beta_lint.model import Diagnostic, FileResult
-from beta_lint.report import ReportContext, all_diagnostics
+from beta_lint.report import ReportContext, all_diagnostics, json_text
 from beta_lint.report.fingerprint import SourceLines, display_path, fingerprints
 
 # GitLab's scale is info < minor < major < critical < blocker. An error is a request the API
@@ -39,4 +38,4 @@ def render_gitlab(results: Sequence[FileResult], ctx: ReportContext) -> str:
     diagnostics = all_diagnostics(results)
     prints = fingerprints(diagnostics, ctx.root, SourceLines(ctx.sources))
     issues = [_issue(d, fingerprint, ctx.root) for d, fingerprint in zip(diagnostics, prints, strict=True)]
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return json_text(issues)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from beta_lint.model import Diagnostic, FileResult, Fix, Location
-from beta_lint.report import ReportContext, all_diagnostics
+from beta_lint.report import ReportContext, all_diagnostics, json_text
 
 JSON_VERSION = 1
 
@@ -69,4 +68,4 @@ def render_json(results: Sequence[FileResult], ctx: ReportContext) -> str:
             "suppressed": sum(r.suppressed for r in results),
         },
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document)

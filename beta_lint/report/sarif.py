@@ -6,7 +6,6 @@ open a suppressed result as an alert, which is exactly what the suppression aske
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,8 +13,8 @@ from urllib.parse import quote
 
 from beta_lint.checks import Rule
 from beta_lint.model import Diagnostic, FileResult, Fix, Location
-from beta_lint.report import ReportContext, all_diagnostics
-from beta_lint.report.fingerprint import SourceLines, absolute_path, fingerprints, repo_relative
+from beta_lint.report import ReportContext, all_diagnostics, json_text
+from beta_lint.report.fingerprint import SourceLines, absolute_path, fingerprints, repo_relative, utf8_bytes
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -70,7 +69,8 @@ def _artifact(path: str, root: str) -> dict[str, Any]:
     if relative is None:
         # Outside the root a relative URI would point at the wrong file: give the absolute one.
         return {"uri": absolute_path(path).as_uri()}
-    return {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+    # A URI names octets: percent-encode the name's real bytes (quote(str) raises on a name that is not UTF-8).
+    return {"uri": quote(utf8_bytes(relative), safe="/"), "uriBaseId": SRCROOT}
 
 
 def _region(location: Location) -> dict[str, Any]:
@@ -180,4 +180,4 @@ def render_sarif(results: Sequence[FileResult], ctx: ReportContext) -> str:
         ],
     }
     document = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document)
