@@ -22,51 +22,102 @@ def _spec(patterns: Sequence[str]) -> pathspec.GitIgnoreSpec:
     return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
+_WILD = frozenset("*?[]!\\/#")
+
+
+def _plain_names(patterns: Sequence[str]) -> tuple[frozenset[str], frozenset[str]] | None:
+    """(names, folder-only names) when every pattern is a bare name such as `.venv` or `dist/`.
+
+    Such a pattern excludes any path with a component of that name (gitignore's rule), which
+    a set lookup per component decides without matching dozens of regular expressions per
+    file. None when some pattern needs pathspec (wildcards, paths, negation).
+    """
+    names: set[str] = set()
+    folders: set[str] = set()
+    for pattern in patterns:
+        bare = pattern[:-1] if pattern.endswith("/") else pattern
+        if not bare or bare != bare.strip() or any(char in _WILD for char in bare):
+            return None
+        (folders if pattern.endswith("/") else names).add(bare)
+    return frozenset(names), frozenset(folders)
+
+
 class _Ignores:
-    """The exclude patterns plus every .gitignore from the root down to the current folder."""
+    """The exclude patterns plus every .gitignore from the root down to the current folder.
+
+    Paths are absolute strings; what depends only on a folder is worked out once per folder.
+    """
 
     def __init__(self, root: Path, exclude: Sequence[str], respect_gitignore: bool) -> None:
-        self.root = root
-        self.exclude = _spec(exclude)
+        self.root = os.path.abspath(root)
+        self.plain = _plain_names(exclude)
+        self.exclude = _spec(exclude) if self.plain is None else None
         self.respect_gitignore = respect_gitignore
-        self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        self._chains: dict[str, tuple[tuple[str, pathspec.GitIgnoreSpec], ...]] = {}
+        self._folders_out: dict[str, bool] = {}
 
-    def _gitignore(self, folder: Path) -> pathspec.GitIgnoreSpec | None:
-        if folder not in self._gitignores:
-            spec = None
-            candidate = folder / ".gitignore"
-            try:
-                with candidate.open(encoding="utf-8", errors="replace") as handle:
-                    spec = _spec(handle.read().splitlines())
-            except OSError:
-                spec = None
-            self._gitignores[folder] = spec
-        return self._gitignores[folder]
+    def _gitignore(self, folder: str) -> pathspec.GitIgnoreSpec | None:
+        try:
+            with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as handle:
+                return _spec(handle.read().splitlines())
+        except OSError:
+            return None
 
-    def excluded(self, path: Path, is_dir: bool) -> bool:
-        relative = _relative(path, self.root)
-        candidate = relative + ("/" if is_dir else "")
-        if self.exclude.match_file(candidate) or self.exclude.match_file(path.name + ("/" if is_dir else "")):
-            return True
+    def _chain(self, folder: str) -> tuple[tuple[str, pathspec.GitIgnoreSpec], ...]:
+        """The .gitignore files that apply inside `folder`, nearest first: up to the root, a
+        repository's top (a folder holding .git) or the file system's root."""
+        chain = self._chains.get(folder)
+        if chain is None:
+            spec = self._gitignore(folder)
+            own = ((folder, spec),) if spec is not None else ()
+            parent = os.path.dirname(folder)
+            top = folder == self.root or parent == folder or os.path.exists(os.path.join(folder, ".git"))
+            chain = own if top else own + self._chain(parent)
+            self._chains[folder] = chain
+        return chain
+
+    def _named_out(self, relative: str, is_dir: bool) -> bool:
+        assert self.plain is not None
+        names, folders = self.plain
+        *parents, last = relative.split("/")
+        return any(p in names or p in folders for p in parents) or last in names or (is_dir and last in folders)
+
+    def _folder_out(self, folder: str) -> bool:
+        """Whether the bare-name patterns exclude `folder` itself or a folder above it."""
+        out = self._folders_out.get(folder)
+        if out is None:
+            out = self._named_out(_relative(folder, self.root), True)
+            self._folders_out[folder] = out
+        return out
+
+    def excluded(self, path: str, is_dir: bool) -> bool:
+        """`path` is absolute and normalised."""
+        folder, name = os.path.split(path)
+        if self.plain is not None:
+            names, folders = self.plain
+            if name in names or (is_dir and name in folders) or self._folder_out(folder):
+                return True
+        else:
+            assert self.exclude is not None
+            relative = _relative(path, self.root) + ("/" if is_dir else "")
+            if self.exclude.match_file(relative) or self.exclude.match_file(name + ("/" if is_dir else "")):
+                return True
         if not self.respect_gitignore:
             return False
         # Each .gitignore applies to paths below its folder, relative to that folder.
-        for folder in (path.parent, *path.parent.parents):
-            spec = self._gitignore(folder)
-            if spec is not None:
-                inner = _relative(path, folder) + ("/" if is_dir else "")
-                if spec.match_file(inner):
-                    return True
-            if folder == self.root or folder == folder.parent or (folder / ".git").exists():
-                break
+        for base, spec in self._chain(folder):
+            if spec.match_file(_relative(path, base) + ("/" if is_dir else "")):
+                return True
         return False
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+def _relative(path: str, root: str) -> str:
+    """`path` relative to `root` with / separators, or the whole path when not below it."""
+    if path == root:
+        return "."
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    inner = path[len(prefix) :] if path.startswith(prefix) else path
+    return inner.replace(os.sep, "/") if os.sep != "/" else inner
 
 
 def discover(
@@ -95,11 +146,11 @@ def discover(
             errors.append(f"{given}: no such file or directory")
             continue
         if not is_dir:
-            if force_exclude and ignores.excluded(path.absolute(), False):
+            if force_exclude and ignores.excluded(os.path.abspath(given), False):
                 continue
             found[given] = None
             continue
-        if force_exclude and ignores.excluded(path.absolute(), True) and given not in (".", ""):
+        if force_exclude and ignores.excluded(os.path.abspath(given), True) and given not in (".", ""):
             continue
         for file in _walk(given, ignores, suffixes, errors):
             found[file] = None
@@ -111,12 +162,13 @@ def _walk(top: str, ignores: _Ignores, suffixes: Sequence[str], errors: list[str
         errors.append(f"{error.filename}: cannot list folder: {error.strerror or error}")
 
     # followlinks=False: a symlink loop cannot trap the walk.
+    wanted = tuple(suffixes)
     for folder, dirnames, filenames in os.walk(top, onerror=on_error):
-        base = Path(folder).absolute()
-        dirnames[:] = sorted(d for d in dirnames if not ignores.excluded(base / d, True))
+        base = os.path.abspath(folder)
+        dirnames[:] = sorted(d for d in dirnames if not ignores.excluded(os.path.join(base, d), True))
         for name in sorted(filenames):
-            if not name.endswith(tuple(suffixes)):
+            if not name.endswith(wanted):
                 continue
-            if ignores.excluded(base / name, False):
+            if ignores.excluded(os.path.join(base, name), False):
                 continue
             yield os.path.normpath(os.path.join(folder, name)) if folder not in (".",) else name

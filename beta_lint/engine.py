@@ -10,6 +10,7 @@ import ast
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import os
 import re
 import signal
@@ -32,7 +33,8 @@ from beta_lint.source import (
     Cell,
     ReadError,
     SourceFile,
-    could_hold_beta,
+    candidate_kind,
+    has_betas_keyword,
     load_source,
     read_bytes,
 )
@@ -59,6 +61,16 @@ class Linter:
     def routes(self) -> RouteTable:
         return self.route_table if self.route_table is not None else default_route_table()
 
+    def needs_parsing(self, path: str, data: bytes) -> bool:
+        """The prefilter: False only when nothing the extractor reports can be in the file."""
+        if not self.prefilter:
+            return True
+        kind = candidate_kind(data, self.extra_names)
+        if kind == "keyword" and not path.endswith(".ipynb"):
+            return has_betas_keyword(data)
+        return kind is not None
+
+    @functools.cached_property
     def extra_names(self) -> tuple[bytes, ...]:
         """Byte strings that make a file a candidate beyond the prefilter's regex.
 
@@ -74,7 +86,7 @@ class Linter:
         """What makes a statement worth parsing in a large file (see slicer.py)."""
         if not self.slicing:
             return ()
-        extra = [re.escape(name.decode()) for name in self.extra_names()]
+        extra = [re.escape(name.decode()) for name in self.extra_names]
         return (CANDIDATE_TEXT_RE, *((re.compile("|".join(extra)),) if extra else ()))
 
     def ignored_codes(self, path: str) -> tuple[str, ...]:
@@ -89,7 +101,7 @@ class Linter:
         try:
             if data is None:
                 data = read_bytes(path, self.max_file_size)
-            if self.prefilter and not could_hold_beta(data, self.extra_names()):
+            if not self.needs_parsing(path, data):
                 return FileResult(path, ())
             source = load_source(path, data)
         except ReadError as error:
@@ -553,7 +565,6 @@ def lint_paths(
     """Results in the order of `paths`. Files without a candidate byte are never parsed;
     candidates whose content is in the cache are not parsed again."""
     jobs = jobs or os.cpu_count() or 1
-    extra = linter.extra_names()
     candidates: list[tuple[str, bytes | None]] = []
     digests: dict[str, str] = {}
     results: dict[str, FileResult] = {}
@@ -564,7 +575,7 @@ def lint_paths(
         except ReadError as error:
             results[path] = linter._finish(path, [linter.parse_error(path, str(error))], [], [])
             continue
-        if linter.prefilter and not could_hold_beta(data, extra):
+        if not linter.needs_parsing(path, data):
             results[path] = FileResult(path, ())
             if on_done is not None:
                 on_done(1)

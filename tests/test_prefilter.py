@@ -1,0 +1,73 @@
+"""The prefilter's second stage: a file whose only trigger is the word `betas` is parsed with
+libcst only when it passes a keyword argument named `betas` (all the extractor uses the word for).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import make_linter, run_cli
+
+from beta_lint.engine import Linter
+from beta_lint.source import candidate_kind, has_betas_keyword
+
+# Word-only files the extractor can report nothing in: libcst is never asked.
+SKIPPED = {
+    "pullbacks.py": "def pull(alphas):\n    alphas, betas = split(alphas)\n    return [a * b for b in betas]\n",
+    "docstring.py": 'def f():\n    """Then the betas are found."""\n    # ignore the betas\n    return 1\n',
+    "parameter.py": "def make(betas=None):\n    return betas\n",
+    "dict_key.py": "payload = {}\npayload['betas'] = []\n",
+}
+# Word-only files that must still go through the whole pipeline.
+PARSED = {
+    "sender.py": "import anthropic\nclient = anthropic.Anthropic()\nclient.beta.messages.create(betas=[])\n",
+    "imported.py": "from settings import BETAS\nsend(model='m', betas=BETAS)\n",
+    "dict_call.py": "options = dict(betas=[])\n",
+    "broken.py": "betas = [\n",  # CPython cannot tell: libcst reports the BL999
+    "undecodable.py": "betas = []  # caf\udce9\n",  # a byte the pipeline cannot decode
+}
+
+
+def _write(folder: Path, name: str, code: str) -> Path:
+    path = folder / name
+    path.write_bytes(code.encode("utf-8", "surrogateescape"))
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(SKIPPED))
+def test_word_only_files_skip_libcst(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path, name, SKIPPED[name])
+    data = path.read_bytes()
+    assert candidate_kind(data) == "keyword"
+    assert not has_betas_keyword(data)
+
+    def refuse(*args: Any) -> Any:
+        raise AssertionError("libcst was asked to parse a file the prefilter should skip")
+
+    monkeypatch.setattr(Linter, "extract", refuse)
+    assert make_linter().lint(str(path)).diagnostics == ()
+
+
+@pytest.mark.parametrize("name", sorted(PARSED))
+def test_keyword_files_are_parsed(tmp_path: Path, name: str) -> None:
+    path = _write(tmp_path, name, PARSED[name])
+    assert make_linter().needs_parsing(str(path), path.read_bytes())
+
+
+@pytest.mark.parametrize("name", sorted({**SKIPPED, **PARSED}))
+def test_second_stage_changes_no_result(tmp_path: Path, name: str) -> None:
+    path = _write(tmp_path, name, {**SKIPPED, **PARSED}[name])
+    linter = make_linter()
+    with_filter, without = linter.lint(str(path)), replace(linter, prefilter=False).lint(str(path))
+    assert (with_filter.diagnostics, with_filter.usages) == (without.diagnostics, without.usages)
+
+
+def test_through_the_command(project: Path) -> None:
+    for name, code in {**SKIPPED, **PARSED}.items():
+        _write(project, name, code)
+    done = run_cli("check", "--no-cache", "--output-format", "concise", ".", cwd=project)
+    reported = {line.split(":")[0] for line in done.stdout.splitlines() if ": BL" in line}
+    assert reported == {"sender.py", "dict_call.py", "broken.py", "undecodable.py"}, done.stdout + done.stderr
