@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import functools
 import io
-import json
 import os
 import re
 import stat
@@ -124,12 +123,15 @@ def _grouped(names: tuple[bytes, ...]) -> tuple[tuple[bytes, tuple[bytes, ...]],
 def candidate_kind(data: bytes, extra_names: Iterable[bytes] = ()) -> str | None:
     """Why a file must be looked at, or None when nothing the extractor reports can be in it.
 
-    "parse": a dated string, a header word, an extra name or an unreadable mark.
-    "keyword": only the word `betas`, which the extractor uses only as a call's keyword
-    argument; `has_betas_keyword` settles those with CPython's parser, far cheaper than libcst.
-    Equivalent to `_CANDIDATE_RE.search(data)` (or a UTF-16 mark, or an extra name), faster.
+    "parse": an anthropic-beta header word, an extra name or an unreadable mark.
+    "light": only dated text and/or the word `betas`. The extractor uses dated text only inside
+    string literals that are not bare statements (docstrings) and the word only as a call's
+    keyword argument, so `light_file_matters` settles these with CPython's parser, far
+    cheaper than libcst: a date in a comment or a docstring, or a `betas` variable, is common.
+    Any kind at all is equivalent to `_CANDIDATE_RE.search(data)` (or a UTF-16 mark, or an
+    extra name), computed faster.
     """
-    if data.startswith(_UNREADABLE_MARKS) or _dated(data):
+    if data.startswith(_UNREADABLE_MARKS):
         return "parse"
     lowered = data.lower()
     if b"anthropic" in lowered and _HEADER_WORD_RE.search(lowered):
@@ -137,8 +139,8 @@ def candidate_kind(data: bytes, extra_names: Iterable[bytes] = ()) -> str | None
     for prefix, group in _grouped(tuple(extra_names)):
         if prefix in data and any(name in data for name in group):
             return "parse"
-    if b"betas" in data and _BETAS_RE.search(data):
-        return "keyword"
+    if _dated(data) or (b"betas" in data and _BETAS_RE.search(data)):
+        return "light"
     return None
 
 
@@ -146,8 +148,9 @@ def could_hold_beta(data: bytes, extra_names: Iterable[bytes] = ()) -> bool:
     return candidate_kind(data, extra_names) is not None
 
 
-def has_betas_keyword(data: bytes) -> bool:
-    """Whether Python source passes a keyword argument named `betas` anywhere.
+def light_file_matters(data: bytes) -> bool:
+    """Whether Python source holds a dated name in a string literal that is not a bare
+    statement, or passes a keyword argument named `betas`.
 
     True when the file cannot be decoded as the pipeline decodes it, or CPython's parser cannot
     tell (a syntax error, nesting it refuses): the full pipeline then reports it as it should.
@@ -162,7 +165,20 @@ def has_betas_keyword(data: bytes) -> bool:
             tree = ast.parse(text)
     except (ReadError, SyntaxError, ValueError, RecursionError, MemoryError, UnicodeError):
         return True
-    return any(isinstance(node, ast.keyword) and node.arg == "betas" for node in ast.walk(tree))
+    bare: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr):
+            bare.add(id(node.value))  # a docstring, or a string used as a comment
+        elif isinstance(node, ast.keyword):
+            if node.arg == "betas":
+                return True
+        elif isinstance(node, ast.Constant) and id(node) not in bare:
+            value = node.value
+            if isinstance(value, str) and "-" in value and CANDIDATE_TEXT_RE.search(value):
+                return True
+            if isinstance(value, bytes) and b"-" in value and _CANDIDATE_RE.search(value):
+                return True
+    return False
 
 
 def decode_python(data: bytes) -> tuple[str, str]:
@@ -212,6 +228,8 @@ def _mask_ipython(source: str) -> tuple[str, tuple[int, ...]]:
 
 
 def notebook_cells(text: str) -> tuple[Cell, ...]:
+    import json  # notebooks only
+
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:

@@ -1,5 +1,6 @@
-"""The prefilter's second stage: a file whose only trigger is the word `betas` is parsed with
-libcst only when it passes a keyword argument named `betas` (all the extractor uses the word for).
+"""The prefilter's second stage: a file whose only triggers are dated text or the word `betas`
+is parsed with libcst only when CPython's parser finds a dated name in a string literal that is
+not a bare statement, or a keyword argument named `betas`: all the extractor uses either for.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pytest
 from conftest import make_linter, run_cli
 
 from beta_lint.engine import Linter
-from beta_lint.source import candidate_kind, has_betas_keyword
+from beta_lint.source import candidate_kind, light_file_matters
 
 # Word-only files the extractor can report nothing in: libcst is never asked.
 SKIPPED = {
@@ -20,12 +21,18 @@ SKIPPED = {
     "docstring.py": 'def f():\n    """Then the betas are found."""\n    # ignore the betas\n    return 1\n',
     "parameter.py": "def make(betas=None):\n    return betas\n",
     "dict_key.py": "payload = {}\npayload['betas'] = []\n",
+    "dated_docstring.py": '"""Tech. Report MPI-I-2006-1-006."""\n\ndef f():\n    "Since v-2024-01-01."\n',
+    "dated_comment.py": "x = 1  # see build-2025-01-01\n",
 }
 # Word-only files that must still go through the whole pipeline.
 PARSED = {
     "sender.py": "import anthropic\nclient = anthropic.Anthropic()\nclient.beta.messages.create(betas=[])\n",
     "imported.py": "from settings import BETAS\nsend(model='m', betas=BETAS)\n",
     "dict_call.py": "options = dict(betas=[])\n",
+    "dated_constant.py": "NAME = 'files-api-2025-04-14'\n",
+    "dated_fstring.py": "NAME = f'pdfs-2024-09-25{1}'\n",
+    "dated_bytes.py": "NAME = b'pdfs-2024-09-25'\n",
+    "dated_annotation.py": "def f(x: 'Literal[\"pdfs-2024-09-25\"]') -> None: ...\n",
     "broken.py": "betas = [\n",  # CPython cannot tell: libcst reports the BL999
     "undecodable.py": "betas = []  # caf\udce9\n",  # a byte the pipeline cannot decode
 }
@@ -41,8 +48,8 @@ def _write(folder: Path, name: str, code: str) -> Path:
 def test_word_only_files_skip_libcst(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _write(tmp_path, name, SKIPPED[name])
     data = path.read_bytes()
-    assert candidate_kind(data) == "keyword"
-    assert not has_betas_keyword(data)
+    assert candidate_kind(data) == "light"
+    assert not light_file_matters(data)
 
     def refuse(*args: Any) -> Any:
         raise AssertionError("libcst was asked to parse a file the prefilter should skip")
@@ -70,4 +77,5 @@ def test_through_the_command(project: Path) -> None:
         _write(project, name, code)
     done = run_cli("check", "--no-cache", "--output-format", "concise", ".", cwd=project)
     reported = {line.split(":")[0] for line in done.stdout.splitlines() if ": BL" in line}
-    assert reported == {"sender.py", "dict_call.py", "broken.py", "undecodable.py"}, done.stdout + done.stderr
+    expected = {"sender.py", "dict_call.py", "broken.py", "undecodable.py", "dated_constant.py"}
+    assert reported == expected, done.stdout + done.stderr
