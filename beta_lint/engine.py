@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import itertools
 import os
 import re
 import signal
@@ -19,12 +20,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
-import pathspec
-
 if TYPE_CHECKING:
     from beta_lint.cache import ResultCache
+    from beta_lint.isolation import Lost
 from beta_lint.checks import RULES, Context, Finding, Rule
-from beta_lint.isolation import Lost
 from beta_lint.model import Diagnostic, Export, Extraction, FileResult, Location, Request, Suppression, Usage
 from beta_lint.registry import Registry
 from beta_lint.routes import RouteTable, default_route_table
@@ -34,7 +33,7 @@ from beta_lint.source import (
     ReadError,
     SourceFile,
     candidate_kind,
-    has_betas_keyword,
+    light_file_matters,
     load_source,
     read_bytes,
 )
@@ -66,8 +65,8 @@ class Linter:
         if not self.prefilter:
             return True
         kind = candidate_kind(data, self.extra_names)
-        if kind == "keyword" and not path.endswith(".ipynb"):
-            return has_betas_keyword(data)
+        if kind == "light" and not path.endswith(".ipynb"):
+            return light_file_matters(data)
         return kind is not None
 
     @functools.cached_property
@@ -92,6 +91,8 @@ class Linter:
     def ignored_codes(self, path: str) -> tuple[str, ...]:
         codes: list[str] = []
         for pattern, listed in self.per_file_ignores:
+            import pathspec  # only with per-file-ignores
+
             if pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(path):
                 codes.extend(listed)
         return tuple(codes)
@@ -517,17 +518,21 @@ def lint_one(linter: Linter, path: str, data: bytes) -> FileResult:
     return result
 
 
-def _lint_each(linter: Linter, work: Sequence[tuple[str, bytes | None]], jobs: int) -> Iterator[tuple[str, FileResult]]:
-    """(path, result) for each file, in completion order.
+def _lint_each(linter: Linter, work: Iterable[tuple[str, bytes | None]], jobs: int) -> Iterator[tuple[str, FileResult]]:
+    """(path, result) for each file, in completion order; `work` is consumed lazily.
 
     Where the platform can fork, files are parsed in watched child processes: a file that
     crashes the native parser or outlives `file-timeout` becomes a BL999 and the run goes on.
     """
-    if not work:
-        return  # a clean commit: neither libcst nor multiprocessing is loaded
-    from beta_lint.isolation import ChildError, can_isolate, supervised_map
+    work = iter(work)
+    first = next(work, None)
+    if first is None:
+        return  # nothing to parse (a clean commit): neither libcst nor multiprocessing is loaded
+    work = itertools.chain((first,), work)
+    from beta_lint.isolation import ChildError, Lost, can_isolate, supervised_map
 
     if not can_isolate():
+        work = list(work)
         if jobs > 1 and len(work) >= _POOL_THRESHOLD:
             from concurrent.futures import ProcessPoolExecutor  # only when there is work for a pool
 
@@ -538,14 +543,15 @@ def _lint_each(linter: Linter, work: Sequence[tuple[str, bytes | None]], jobs: i
             for path, data in work:
                 yield path, linter.lint(path, data)
         return
-    import beta_lint.extract  # noqa: F401  (load libcst once, before forking: every child shares it)
-
     try:
-        for index, outcome in supervised_map(work, _lint_item(linter), jobs, linter.file_timeout):
-            path, data = work[index]
+        for (path, data), outcome in supervised_map(work, _lint_item(linter), jobs, linter.file_timeout, _load_libcst):
             yield path, linter.lost(path, data, outcome) if isinstance(outcome, Lost) else outcome
     except ChildError as failure:
         raise failure.error from None
+
+
+def _load_libcst() -> None:
+    import beta_lint.extract  # noqa: F401  (each child loads it once, while the parent goes on reading)
 
 
 def _lint_item(linter: Linter) -> Callable[[tuple[str, bytes | None]], FileResult]:
@@ -565,40 +571,44 @@ def lint_paths(
     """Results in the order of `paths`. Files without a candidate byte are never parsed;
     candidates whose content is in the cache are not parsed again."""
     jobs = jobs or os.cpu_count() or 1
-    candidates: list[tuple[str, bytes | None]] = []
     digests: dict[str, str] = {}
     results: dict[str, FileResult] = {}
     seen: set[tuple[str, str]] = set()
-    for path in paths:
-        try:
-            data = read_bytes(path, linter.max_file_size)
-        except ReadError as error:
-            results[path] = linter._finish(path, [linter.parse_error(path, str(error))], [], [])
-            continue
-        if not linter.needs_parsing(path, data):
-            results[path] = FileResult(path, ())
-            if on_done is not None:
-                on_done(1)
-            continue
-        digest = content_digest(data)
-        seen.add((path, digest))
-        if callable(cache):
-            cache = cache()  # opened only once a candidate shows up: a clean commit never pays for it
-        cached = cache.get(path, digest) if cache is not None and not callable(cache) else None
-        if cached is not None:
-            results[path] = cached
-        else:
-            candidates.append((path, data))
-            digests[path] = digest
-    for path, result in _lint_each(linter, candidates, jobs):
+    # The cache, opened once a candidate shows up: a clean commit never pays for it.
+    opened: list[ResultCache | None] = [] if callable(cache) else [cache]
+
+    def to_parse() -> Iterator[tuple[str, bytes | None]]:
+        for path in paths:
+            try:
+                data = read_bytes(path, linter.max_file_size)
+            except ReadError as error:
+                results[path] = linter._finish(path, [linter.parse_error(path, str(error))], [], [])
+                continue
+            if not linter.needs_parsing(path, data):
+                results[path] = FileResult(path, ())
+                if on_done is not None:
+                    on_done(1)
+                continue
+            digest = content_digest(data)
+            seen.add((path, digest))
+            if not opened and callable(cache):
+                opened.append(cache())
+            cached = opened[0].get(path, digest) if opened[0] is not None else None
+            if cached is not None:
+                results[path] = cached
+            else:
+                digests[path] = digest
+                yield path, data
+
+    for path, result in _lint_each(linter, to_parse(), jobs):
         results[path] = result
         if on_done is not None:
             on_done(1)
-    if cache is not None and not callable(cache):
+    if opened and opened[0] is not None:
         for path, digest in digests.items():
             if results[path].digest == digest:  # unchanged while we worked: safe to remember
-                cache.put(path, digest, results[path])
-        cache.save(seen)
+                opened[0].put(path, digest, results[path])
+        opened[0].save(seen)
     # Second pass: modules that send constants imported from other scanned modules.
     importers = [path for path, result in results.items() if result.wanted]
     if importers:

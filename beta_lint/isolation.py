@@ -19,7 +19,7 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -32,6 +32,8 @@ Result = TypeVar("Result")
 
 # The child's own clean timeout (a Python-level alarm) gets this long to report first.
 _GRACE = 0.2
+# Items read ahead while every child is busy: enough to keep them fed, bounded in memory.
+_LOOKAHEAD = 32
 
 
 @dataclass(frozen=True)
@@ -45,9 +47,9 @@ class Lost:
 class ChildError(Exception):
     """An exception raised by `work` in a child, carried back to the parent."""
 
-    def __init__(self, index: int, error: BaseException) -> None:
+    def __init__(self, item: object, error: BaseException) -> None:
         super().__init__(str(error))
-        self.index = index
+        self.item = item
         self.error = error
 
 
@@ -61,23 +63,32 @@ def can_isolate() -> bool:
 class _Child(Generic[Item]):
     process: multiprocessing.process.BaseProcess
     connection: Connection
-    index: int | None = None
+    ready: bool = False  # has loaded what `prepare` loads and asked for work
+    item: tuple[int, Item] | None = None  # what it is working on, numbered
     started: float = 0.0
 
 
-def _serve(connection: Connection, items: Sequence[Item], work: Callable[[Item], object]) -> None:
+def _serve(connection: Connection, work: Callable[[Item], object], prepare: Callable[[], None] | None) -> None:
     # A child must not run the parent's handlers (an interrupted run is the parent's to report),
     # nor dump a traceback when the parser crashes: the parent reports that as a BL999.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     faulthandler.disable()
+    try:
+        if prepare is not None:
+            prepare()  # before asking for work: loading libcst must not count against a file's time
+    except BaseException as error:
+        connection.send(("error", -1, _picklable(error)))
+        return
+    connection.send(("ready", -1, None))
     while True:
-        index = connection.recv()
-        if index is None:
+        message = connection.recv()
+        if message is None:
             return
+        number, item = message
         try:
-            reply: tuple[str, int, object] = ("ok", index, work(items[index]))
+            reply: tuple[str, int, object] = ("ok", number, work(item))
         except BaseException as error:  # every failure goes back to the parent
-            reply = ("error", index, _picklable(error))
+            reply = ("error", number, _picklable(error))
         connection.send(reply)
 
 
@@ -92,39 +103,59 @@ def _picklable(error: BaseException) -> BaseException:
 
 
 def supervised_map(
-    items: Sequence[Item],
+    items: Iterable[Item],
     work: Callable[[Item], Result],
     jobs: int,
     deadline: float | None,
-) -> Iterator[tuple[int, Result | Lost]]:
-    """(index, result) for every item, in completion order; `Lost` when the child died or took
+    prepare: Callable[[], None] | None = None,
+) -> Iterator[tuple[Item, Result | Lost]]:
+    """(item, result) for every item, in completion order; `Lost` when the child died or took
     longer than `deadline` seconds on the item. An exception raised by `work` is raised here
-    as ChildError once the children are stopped."""
-    if not items:
-        return
+    as ChildError once the children are stopped.
+
+    `items` is consumed lazily, and the first child starts with the first item: the caller's
+    own work in producing items (reading, prefiltering) overlaps the children's. Items are
+    sent to the children through pipes, so they must pickle. `prepare` runs once in each child.
+    """
     import multiprocessing  # loaded only when some file needs parsing
     from multiprocessing.connection import wait
 
     context = multiprocessing.get_context("fork")
-    queue = deque(range(len(items)))
+    source = iter(items)
+    queue: deque[tuple[int, Item]] = deque()
     children: list[_Child[Item]] = []
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()  # a forked child must not write the parent's buffered output again
+    counter = 0
+    exhausted = False
+    jobs = max(1, jobs)
 
     def start() -> _Child[Item]:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()  # a forked child must not write the parent's buffered output again
         parent_end, child_end = context.Pipe()
-        process = context.Process(target=_serve, args=(child_end, items, work), daemon=True)
+        process = context.Process(target=_serve, args=(child_end, work, prepare), daemon=True)
         process.start()
         child_end.close()
         return _Child(process, parent_end)
 
-    def feed(child: _Child[Item]) -> None:
-        if queue:
-            child.index = queue.popleft()
-            child.started = time.monotonic()
-            child.connection.send(child.index)
-        else:
-            child.index = None
+    def pull() -> None:
+        """Take the next item into the queue, starting a child if none is free for it."""
+        nonlocal counter, exhausted
+        try:
+            item = next(source)
+        except StopIteration:
+            exhausted = True
+            return
+        queue.append((counter, item))
+        counter += 1
+        if len(children) < jobs and not any(child.ready and child.item is None for child in children):
+            children.append(start())
+
+    def dispatch() -> None:
+        for child in children:
+            if child.ready and child.item is None and queue:
+                child.item = queue.popleft()
+                child.started = time.monotonic()
+                child.connection.send(child.item)
 
     def retire(child: _Child[Item], kill: bool) -> None:
         if kill:
@@ -137,45 +168,50 @@ def supervised_map(
         child.process.join()
         child.connection.close()
 
-    try:
-        for _ in range(max(1, min(jobs, len(items)))):
-            child = start()
-            children.append(child)
-            feed(child)
-        while any(child.index is not None for child in children):
-            busy = [child for child in children if child.index is not None]
-            timeout = None
-            if deadline is not None:
-                timeout = max(0.0, min(c.started for c in busy) + deadline + _GRACE - time.monotonic())
-            ready = set(wait([c.connection for c in busy], timeout))
-            now = time.monotonic()
-            for position, child in enumerate(children):
-                index = child.index
-                if index is None:
-                    continue
-                if child.connection in ready:
-                    try:
-                        status, done, value = child.connection.recv()
-                    except (EOFError, OSError):
-                        retire(child, kill=True)
-                        yield index, Lost(_death(child.process.exitcode))
-                        children[position] = child = start()
-                        feed(child)
-                        continue
-                    if status == "error":
-                        assert isinstance(value, BaseException)
-                        raise ChildError(done, value)
-                    feed(child)
-                    yield done, value
-                elif deadline is not None and now - child.started > deadline + _GRACE:
+    def handle(timeout: float | None) -> Iterator[tuple[Item, Result | Lost]]:
+        ready = set(wait([child.connection for child in children], timeout))
+        now = time.monotonic()
+        for position, child in enumerate(children):
+            held = child.item
+            if child.connection in ready:
+                try:
+                    status, _, value = child.connection.recv()
+                except (EOFError, OSError):
                     retire(child, kill=True)
-                    yield index, Lost(f"took longer than {deadline:g} s", timed_out=True)
-                    children[position] = child = start()
-                    feed(child)
+                    children[position] = start()
+                    if held is not None:
+                        yield held[1], Lost(_death(child.process.exitcode))
+                    continue
+                child.ready, child.item = True, None
+                if status == "error":
+                    assert isinstance(value, BaseException)
+                    raise ChildError(held[1] if held is not None else None, value)
+                if status == "ok" and held is not None:
+                    yield held[1], value
+            elif held is not None and deadline is not None and now - child.started > deadline + _GRACE:
+                retire(child, kill=True)
+                children[position] = start()
+                yield held[1], Lost(f"took longer than {deadline:g} s", timed_out=True)
+
+    try:
+        while True:
+            if children:
+                yield from handle(0)  # answer whoever is done, without waiting
+            dispatch()
+            if not exhausted and len(queue) < _LOOKAHEAD:
+                pull()  # produce while the children work (or start)
+                continue
+            busy = [child for child in children if child.item is not None]
+            if exhausted and not queue and not busy:
+                return
+            timeout = None
+            if deadline is not None and busy:
+                timeout = max(0.0, min(c.started for c in busy) + deadline + _GRACE - time.monotonic())
+            yield from handle(timeout)
     finally:
         for child in children:
-            if child.process.is_alive() or child.process.exitcode is None:
-                retire(child, kill=child.index is not None)
+            if child.process.exitcode is None:
+                retire(child, kill=child.item is not None or not child.ready)
 
 
 def _death(exitcode: int | None) -> str:

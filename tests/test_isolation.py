@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -26,13 +27,42 @@ def _work(item: str) -> str:
 
 
 def _run(items: list[str], jobs: int, deadline: float | None = None) -> dict[int, str | Lost]:
-    return dict(supervised_map(items, _work, jobs, deadline))
+    numbered = [f"{index}:{item}" for index, item in enumerate(items)]
+    results = supervised_map(numbered, _numbered_work, jobs, deadline)
+    return {int(item.split(":")[0]): result for item, result in results}
+
+
+def _numbered_work(item: str) -> str:
+    return _work(item.split(":", 1)[1])
 
 
 @pytest.mark.parametrize("jobs", [1, 2, 4])
 def test_every_item_gets_its_own_result(jobs: int) -> None:
     items = [f"file{i}" for i in range(25)]
     assert _run(items, jobs) == {i: f"FILE{i}" for i in range(25)}
+
+
+def test_items_are_consumed_lazily_and_children_start_with_the_first() -> None:
+    pulled: list[int] = []
+
+    def produce() -> Iterator[str]:
+        for index in range(5):
+            pulled.append(index)
+            yield f"item{index}"
+
+    results = supervised_map(produce(), _work, 2, None)
+    assert pulled == []  # nothing read before the first result is asked for
+    assert sorted(result for _, result in results) == [f"ITEM{i}" for i in range(5)]
+    assert pulled == list(range(5))
+
+
+def test_a_child_that_cannot_start_stops_the_run() -> None:
+    def broken() -> None:
+        raise ImportError("no libcst")
+
+    with pytest.raises(ChildError) as raised:
+        list(supervised_map(["a"], _work, 1, None, prepare=broken))
+    assert isinstance(raised.value.error, ImportError)
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -60,7 +90,7 @@ def test_a_hang_is_cut_at_the_deadline() -> None:
 def test_an_exception_reaches_the_parent_with_its_item() -> None:
     with pytest.raises(ChildError) as raised:
         _run(["a", "raise", "b"], 1)
-    assert raised.value.index == 1
+    assert raised.value.item == "1:raise"
     assert isinstance(raised.value.error, ValueError) and str(raised.value.error) == "bad item"
 
 
