@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
 import traceback
@@ -51,6 +50,12 @@ def _tolerate_undecodable_names() -> None:
                 reconfigure(errors="surrogateescape")
             except (ValueError, OSError):
                 pass
+
+
+def _json(data: object) -> str:
+    import json  # only the commands that print JSON pay for it
+
+    return json.dumps(data, indent=2)
 
 
 def guarded(function: F) -> F:
@@ -231,7 +236,7 @@ def rules_command(output_format: str) -> None:
             }
             for r in rules()
         ]
-        click.echo(json.dumps(data, indent=2))
+        click.echo(_json(data))
         return
     for r in rules():
         click.echo(f"{r.code}  {r.name:<32} {'on ' if r.default else 'off'}  {r.severity:<7}  fix: {r.fix or '-'}")
@@ -260,7 +265,7 @@ def registry_list(output_format: str, config_file: Path | None, registry_file: P
     reg = _load_registry(config_file, registry_file)
     if output_format == "json":
         data = {"version": 1, "updated": reg.updated, "betas": [reg.betas[n].to_json() for n in reg.names()]}
-        click.echo(json.dumps(data, indent=2))
+        click.echo(_json(data))
         return
     width = max((len(n) for n in reg.names()), default=10)
     for name in reg.names():
@@ -285,7 +290,7 @@ def registry_show(name: str, output_format: str, config_file: Path | None, regis
         raise UsageError(f"{name!r} is not in the registry{hint}")
     data = beta.to_json()
     if output_format == "json":
-        click.echo(json.dumps(data, indent=2))
+        click.echo(_json(data))
         return
     for key, value in data.items():
         if value in (None, [], False) and key not in ("changes_behaviour",):

@@ -6,8 +6,10 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
 
@@ -19,6 +21,8 @@ class Discovered:
 
 
 def _spec(patterns: Sequence[str]) -> pathspec.GitIgnoreSpec:
+    import pathspec  # only for a .gitignore or an exclude pattern that is not a bare name
+
     return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 

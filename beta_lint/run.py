@@ -18,7 +18,7 @@ from beta_lint.discover import PYTHON_SUFFIXES, discover
 from beta_lint.engine import Linter, lint_one, lint_paths
 from beta_lint.model import FileResult
 from beta_lint.registry import Registry, default_registry, load_registry_file
-from beta_lint.report import ReportContext, renderers
+from beta_lint.report import FORMATS, ReportContext, renderer
 
 if TYPE_CHECKING:
     from beta_lint.cache import ResultCache
@@ -119,8 +119,7 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
     output_format = options.get("output_format")
     if output_format is None:
         output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    available = renderers()
-    if output_format not in available:
+    if output_format not in FORMATS:
         raise UsageError(f"output format {output_format!r} is not available")
     errors: list[str] = []
     stdin_data: bytes | None = None
@@ -199,7 +198,7 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
         show_fixes=bool(options.get("show_fixes")),
         fixed=fixed_counts,
     )
-    report = available[output_format](results, ctx)
+    report = renderer(output_format)(results, ctx)
     if options.get("quiet") and output_format in ("text", "concise"):
         report = "\n".join(report.rstrip("\n").split("\n")[:-1]) + ("\n" if len(report.split("\n")) > 2 else "")
     emit_report(report, options.get("output_file"))

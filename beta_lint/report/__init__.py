@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -48,30 +47,34 @@ def json_text(document: object) -> str:
     name, and the report stays pure UTF-8 whatever the stream's error handler. Other non-ASCII
     text stays as UTF-8 so that names like "café.py" remain readable in the report.
     """
+    import json
+
     text = json.dumps(document, indent=2, ensure_ascii=False)
     # json.dumps writes non-ASCII characters only inside strings (never escaping them), so a
     # surrogate in its output always sits in a string, where this escape means the same thing.
     return _SURROGATE_RE.sub(_escape_surrogate, text) + "\n"
 
 
-def renderers() -> dict[str, Renderer]:
-    from beta_lint.report import json_report, text
+# Output format -> (module in beta_lint.report, its renderer). Only the chosen one is imported:
+# a pre-commit run must not pay for loading SARIF's or JUnit's code.
+FORMATS: dict[str, tuple[str, str]] = {
+    "text": ("text", "render_text"),
+    "concise": ("text", "render_concise"),
+    "json": ("json_report", "render_json"),
+    "sarif": ("sarif", "render_sarif"),
+    "github": ("github", "render_github"),
+    "junit": ("junit", "render_junit"),
+    "gitlab": ("gitlab", "render_gitlab"),
+}
 
-    found: dict[str, Renderer] = {
-        "text": text.render_text,
-        "concise": text.render_concise,
-        "json": json_report.render_json,
-    }
-    # Formats for CI systems live in their own modules; each registers one renderer.
-    for name, module_name, function in (
-        ("sarif", "sarif", "render_sarif"),
-        ("github", "github", "render_github"),
-        ("junit", "junit", "render_junit"),
-        ("gitlab", "gitlab", "render_gitlab"),
-    ):
-        try:
-            module = __import__(f"beta_lint.report.{module_name}", fromlist=[function])
-        except ImportError:
-            continue
-        found[name] = getattr(module, function)
+
+def renderer(name: str) -> Renderer:
+    import importlib
+
+    module_name, function = FORMATS[name]
+    found: Renderer = getattr(importlib.import_module(f"beta_lint.report.{module_name}"), function)
     return found
+
+
+def renderers() -> dict[str, Renderer]:
+    return {name: renderer(name) for name in FORMATS}
