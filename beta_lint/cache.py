@@ -4,7 +4,12 @@ One pickle per effective configuration (tool version, registry, route table, ena
 per-file ignores, the day retirement is judged against), mapping (path, content digest) to
 the FileResult. It is loaded once, written once at the end through a temporary file and a
 rename, so concurrent runs never see half a file; an unreadable or corrupt cache is ignored
-and rebuilt. Only files that passed the prefilter are stored: the rest cost nothing to redo.
+and rebuilt. Only files that passed the prefilter have results stored.
+
+A large run also records each file's stamp (modification time, size, inode) with its digest,
+or with "" when the prefilter ruled it out: on the next run an unchanged stamp answers without
+reading the file at all, as ruff's cache does. A stamp taken within two seconds of the file's
+last change is not recorded, so an edit in the same clock tick cannot hide behind it.
 """
 
 from __future__ import annotations
@@ -12,13 +17,16 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import time
 from pathlib import Path
 
 from beta_lint import __version__
 from beta_lint.model import FileResult
 
 CACHE_DIR_NAME = ".beta_lint_cache"
-_FORMAT = 1
+_FORMAT = 2
+Stamp = tuple[int, int, int]  # st_mtime_ns, st_size, st_ino
+_RACY_NS = 2_000_000_000
 
 
 class ResultCache:
@@ -26,6 +34,7 @@ class ResultCache:
         self.folder = folder
         self.file = folder / f"results-{config_key}.pickle"
         self.entries: dict[tuple[str, str], FileResult] = {}
+        self.stamps: dict[str, tuple[Stamp, str]] = {}  # path -> (stamp, digest or "" for no candidate)
         self.dirty = False
         self._load()
 
@@ -37,6 +46,35 @@ class ResultCache:
             return  # no cache yet, or a corrupt one: start afresh
         if isinstance(data, dict) and data.get("format") == _FORMAT and isinstance(data.get("entries"), dict):
             self.entries = data["entries"]
+            stamps = data.get("stamps")
+            self.stamps = stamps if isinstance(stamps, dict) else {}
+
+    @staticmethod
+    def stamp_of(path: str) -> Stamp | None:
+        try:
+            info = os.stat(path)
+        except (OSError, ValueError):
+            return None
+        return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+    def unchanged(self, path: str, stamp: Stamp | None) -> tuple[str, FileResult | None] | None:
+        """(digest, result) for a file whose stamp is as recorded: ("", None) when it held no
+        candidate; None when it must be read."""
+        known = self.stamps.get(path)
+        if stamp is None or known is None or known[0] != stamp:
+            return None
+        digest = known[1]
+        if not digest:
+            return "", None
+        result = self.entries.get((path, digest))
+        return (digest, result) if result is not None else None
+
+    def record(self, path: str, stamp: Stamp | None, digest: str) -> None:
+        if stamp is None or time.time_ns() - stamp[0] < _RACY_NS:
+            return  # changed just now: a second change in the same tick would keep this stamp
+        if self.stamps.get(path) != (stamp, digest):
+            self.stamps[path] = (stamp, digest)
+            self.dirty = True
 
     def get(self, path: str, digest: str) -> FileResult | None:
         return self.entries.get((path, digest))
@@ -61,7 +99,8 @@ class ResultCache:
 
             fd, temporary = tempfile.mkstemp(prefix=".results-", dir=self.folder)
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump({"format": _FORMAT, "entries": entries}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                document = {"format": _FORMAT, "entries": entries, "stamps": self.stamps}
+                pickle.dump(document, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, self.file)
         except OSError:
             pass  # a read-only checkout: run without a cache rather than fail

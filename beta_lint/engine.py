@@ -40,6 +40,9 @@ from beta_lint.source import (
 
 # Below this many candidate files a process pool costs more than it saves.
 _POOL_THRESHOLD = 24
+# From this many files, file stamps answer for unchanged files (see cache.py); below it,
+# reading a few files costs less than loading a large cache.
+_STAMP_THRESHOLD = 64
 
 
 @dataclass(frozen=True)
@@ -574,11 +577,27 @@ def lint_paths(
     digests: dict[str, str] = {}
     results: dict[str, FileResult] = {}
     seen: set[tuple[str, str]] = set()
-    # The cache, opened once a candidate shows up: a clean commit never pays for it.
+    # The cache: for a few files (a commit) opened only once a candidate shows up, so a clean
+    # commit never pays for it; for many, opened first, so unchanged files are not even read.
     opened: list[ResultCache | None] = [] if callable(cache) else [cache]
+    if callable(cache) and len(paths) >= _STAMP_THRESHOLD:
+        opened.append(cache())
+    stamps = bool(opened) and opened[0] is not None and len(paths) >= _STAMP_THRESHOLD
 
     def to_parse() -> Iterator[tuple[str, bytes | None]]:
         for path in paths:
+            stamp = None
+            if stamps and opened[0] is not None:
+                stamp = opened[0].stamp_of(path)
+                known = opened[0].unchanged(path, stamp)
+                if known is not None:
+                    digest, result = known
+                    results[path] = result if result is not None else FileResult(path, ())
+                    if digest:
+                        seen.add((path, digest))
+                    if on_done is not None:
+                        on_done(1)
+                    continue
             try:
                 data = read_bytes(path, linter.max_file_size)
             except ReadError as error:
@@ -586,6 +605,8 @@ def lint_paths(
                 continue
             if not linter.needs_parsing(path, data):
                 results[path] = FileResult(path, ())
+                if stamp is not None and opened[0] is not None:
+                    opened[0].record(path, stamp, "")
                 if on_done is not None:
                     on_done(1)
                 continue
@@ -593,6 +614,8 @@ def lint_paths(
             seen.add((path, digest))
             if not opened and callable(cache):
                 opened.append(cache())
+            if stamp is not None and opened[0] is not None:
+                opened[0].record(path, stamp, digest)
             cached = opened[0].get(path, digest) if opened[0] is not None else None
             if cached is not None:
                 results[path] = cached

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import run_cli
 
 BAD = 'client.beta.messages.create(betas=["computer-use-2025-04-29"])\n'
@@ -79,3 +80,73 @@ def test_warm_run_really_reads_the_cache(project: Path) -> None:
     data["entries"][key] = replace(result, diagnostics=(marked,))
     cache.write_bytes(pickle.dumps(data))
     assert check_json(project) == [("a.py", 1, "from-the-cache")]
+
+
+# ---------------------------------------------------------------- file stamps (large runs)
+
+
+def _age(path: Path, seconds: float = 60) -> None:
+    """Back-date a file: stamps younger than two seconds are not trusted (an edit in the same tick)."""
+    import os
+    import time
+
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+def _many(project: Path, count: int = 80) -> None:
+    for index in range(count):
+        (project / f"plain_{index:03}.py").write_text(f"x = {index}\n")
+        _age(project / f"plain_{index:03}.py")
+    (project / "a.py").write_text(BAD)
+    _age(project / "a.py")
+
+
+def _reads(project: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[list[str], list[tuple[str, int, str]]]:
+    """Which files a run in-process reads, and what it reports."""
+    from click.testing import CliRunner
+
+    import beta_lint.engine as engine
+    from beta_lint.cli import main
+
+    read: list[str] = []
+    real = engine.read_bytes
+
+    def counting(path: str, limit: int | None = None) -> bytes:
+        read.append(path)
+        return real(path, limit)
+
+    monkeypatch.setattr(engine, "read_bytes", counting)
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["check", "--output-format", "json", "--today", "2026-11-24", *args, "."])
+    assert result.exit_code in (0, 1), result.output
+    found = [(d["path"], d["line"], d["beta"]) for d in json.loads(result.stdout)["diagnostics"]]
+    return read, found
+
+
+def test_warm_large_run_reads_no_unchanged_file(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _many(project)
+    read, cold = _reads(project, monkeypatch)
+    assert len(read) == 81 and cold == [("a.py", 1, "computer-use-2025-04-29")]
+    read, warm = _reads(project, monkeypatch)
+    assert read == [] and warm == cold
+
+
+def test_warm_large_run_rereads_what_changed(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _many(project)
+    _reads(project, monkeypatch)
+    (project / "plain_007.py").write_text(BAD)  # a clean file gains a beta
+    _age(project / "plain_007.py", 30)
+    (project / "a.py").write_text(OTHER)  # a candidate changes its beta
+    _age(project / "a.py", 30)
+    read, warm = _reads(project, monkeypatch)
+    assert sorted(read) == ["a.py", "plain_007.py"]
+    assert warm == [("a.py", 1, "context-managment-2025-06-27"), ("plain_007.py", 1, "computer-use-2025-04-29")]
+
+
+def test_a_file_changed_just_now_is_always_read(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _many(project)
+    (project / "fresh.py").write_text("x = 1\n")  # modified now: its stamp is not trusted
+    _reads(project, monkeypatch)
+    read, _ = _reads(project, monkeypatch)
+    assert read == ["fresh.py"]
