@@ -97,6 +97,11 @@ class _Ignores:
     def excluded(self, path: str, is_dir: bool) -> bool:
         """`path` is absolute and normalised."""
         folder, name = os.path.split(path)
+        return self.excluded_in(folder, name, is_dir)
+
+    def excluded_in(self, folder: str, name: str, is_dir: bool) -> bool:
+        """`name` inside `folder` (absolute and normalised): the walk's form, with no joining."""
+        path = folder + os.sep + name if not folder.endswith(os.sep) else folder + name
         if self.plain is not None:
             names, folders = self.plain
             if name in names or (is_dir and name in folders) or self._folder_out(folder):
@@ -169,10 +174,8 @@ def _walk(top: str, ignores: _Ignores, suffixes: Sequence[str], errors: list[str
     wanted = tuple(suffixes)
     for folder, dirnames, filenames in os.walk(top, onerror=on_error):
         base = os.path.abspath(folder)
-        dirnames[:] = sorted(d for d in dirnames if not ignores.excluded(os.path.join(base, d), True))
+        dirnames[:] = sorted(d for d in dirnames if not ignores.excluded_in(base, d, True))
+        prefix = "" if folder == "." else os.path.normpath(folder) + os.sep
         for name in sorted(filenames):
-            if not name.endswith(wanted):
-                continue
-            if ignores.excluded(os.path.join(base, name), False):
-                continue
-            yield os.path.normpath(os.path.join(folder, name)) if folder not in (".",) else name
+            if name.endswith(wanted) and not ignores.excluded_in(base, name, False):
+                yield prefix + name
