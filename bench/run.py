@@ -210,6 +210,9 @@ def tool_env() -> dict[str, str]:
         SEMGREP_ENABLE_VERSION_CHECK="0",
     )
     env.pop("GITHUB_ACTIONS", None)
+    # Measure Python tools as installed: with PYTHONDONTWRITEBYTECODE set (some sandboxes do),
+    # an editable install recompiles beta-lint's modules on every run (about 35 ms each time).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

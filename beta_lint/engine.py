@@ -574,7 +574,8 @@ def lint_paths(
     """Results in the order of `paths`. Files without a candidate byte are never parsed;
     candidates whose content is in the cache are not parsed again."""
     jobs = jobs or os.cpu_count() or 1
-    digests: dict[str, str] = {}
+    digests: dict[str, str] = {}  # candidates parsed in this run
+    contents: dict[str, str] = {}  # every candidate's digest, parsed or answered by the cache
     results: dict[str, FileResult] = {}
     seen: set[tuple[str, str]] = set()
     # The cache: for a few files (a commit) opened only once a candidate shows up, so a clean
@@ -595,6 +596,7 @@ def lint_paths(
                     results[path] = result if result is not None else FileResult(path, ())
                     if digest:
                         seen.add((path, digest))
+                        contents[path] = digest
                     if on_done is not None:
                         on_done(1)
                     continue
@@ -612,6 +614,7 @@ def lint_paths(
                 continue
             digest = content_digest(data)
             seen.add((path, digest))
+            contents[path] = digest
             if not opened and callable(cache):
                 opened.append(cache())
             if stamp is not None and opened[0] is not None:
@@ -627,21 +630,67 @@ def lint_paths(
         results[path] = result
         if on_done is not None:
             on_done(1)
-    if opened and opened[0] is not None:
+    store = opened[0] if opened else None
+    if store is not None:
         for path, digest in digests.items():
             if results[path].digest == digest:  # unchanged while we worked: safe to remember
-                opened[0].put(path, digest, results[path])
-        opened[0].save(seen)
-    # Second pass: modules that send constants imported from other scanned modules.
+                store.put(path, digest, results[path])
+    # Second pass: modules that send constants imported from other scanned modules. Their
+    # results depend on the other modules' constants too: cached under the table's digest.
     importers = [path for path, result in results.items() if result.wanted]
     if importers:
         table = SymbolTable.build(results.values())
         second = replace(linter, symbols=table)
-        again = [(path, None) for path in importers if table.resolves_any(path, results[path].wanted)]
+        table_key = table.digest()
+        again: list[tuple[str, bytes | None]] = []
+        for path in importers:
+            if not table.resolves_any(path, results[path].wanted):
+                continue
+            key = f"{contents[path]}+{table_key}" if path in contents else None
+            cached = store.get(path, key) if store is not None and key is not None else None
+            if key is not None:
+                seen.add((path, key))
+            if cached is not None:
+                results[path] = cached
+            else:
+                again.append((path, None))
         for path, result in _lint_each(second, again, jobs):
             results[path] = result
+            if store is not None and path in contents and result.digest == contents[path]:
+                store.put(path, f"{contents[path]}+{table_key}", result)
+        _merge_foreign(results, importers)
+    if store is not None:
+        store.save(seen)
     for path in paths:
         yield results[path]
+
+
+def _merge_foreign(results: dict[str, FileResult], importers: Sequence[str]) -> None:
+    """A name an importer sends but another module defines is reported at the definition, where
+    that module's own run may report it too: one diagnostic each, the one with a fix kept."""
+    for path in importers:
+        result = results[path]
+        kept: list[Diagnostic] = []
+        for diagnostic in result.diagnostics:
+            owner = results.get(diagnostic.location.path)
+            if diagnostic.location.path == path or owner is None:
+                kept.append(diagnostic)
+                continue
+            loc = diagnostic.location
+            same = [
+                i
+                for i, d in enumerate(owner.diagnostics)
+                if (d.code, d.beta, d.location.offset, d.location.end_offset, d.location.cell)
+                == (diagnostic.code, diagnostic.beta, loc.offset, loc.end_offset, loc.cell)
+            ]
+            if not same:
+                kept.append(diagnostic)
+            elif owner.diagnostics[same[0]].fix is None and diagnostic.fix is not None:
+                swapped = list(owner.diagnostics)
+                swapped[same[0]] = diagnostic
+                results[owner.path] = replace(owner, diagnostics=tuple(swapped))
+        if len(kept) != len(result.diagnostics):
+            results[path] = replace(result, diagnostics=tuple(kept))
 
 
 @dataclass(frozen=True)
@@ -683,6 +732,13 @@ class SymbolTable:
         # The scan may start above the package root (src/acme/config.py for acme.config).
         matches = [name for name in self.modules if name.endswith("." + module)]
         return matches[0] if len(matches) == 1 else None
+
+    def digest(self) -> str:
+        """Changes whenever any exported constant (its name, value or place) changes."""
+        import hashlib
+        import pickle
+
+        return hashlib.sha256(pickle.dumps(sorted(self.modules.items()))).hexdigest()[:16]
 
     def lookup(self, importer: str, level: int, module: str, name: str) -> Export | None:
         target = self._target(importer, level, module)

@@ -150,3 +150,18 @@ def test_a_file_changed_just_now_is_always_read(project: Path, monkeypatch: pyte
     _reads(project, monkeypatch)
     read, _ = _reads(project, monkeypatch)
     assert read == ["fresh.py"]
+
+
+def test_imported_constants_are_cached_with_the_module_that_defines_them(project: Path) -> None:
+    # app.py sends BETAS from settings.py: its result depends on both files' contents.
+    (project / "settings.py").write_text('BETAS = ["computer-use-2025-04-29"]\n')
+    app = "import anthropic\nfrom settings import BETAS\nclient = anthropic.Anthropic()\n"
+    (project / "app.py").write_text(app + 'client.beta.messages.create(model="m", betas=BETAS)\n')
+    cold = check_json(project, "--no-cache")
+    # Reported once, at the definition, though both modules' runs reach it.
+    assert cold == [("settings.py", 1, "computer-use-2025-04-29")]
+    assert check_json(project) == cold
+    assert check_json(project) == cold  # warm: the second pass answered from the cache
+    (project / "settings.py").write_text('BETAS = ["context-managment-2025-06-27"]\n')  # app.py unchanged
+    assert check_json(project) == check_json(project, "--no-cache")
+    assert {beta for _, _, beta in check_json(project)} == {"context-managment-2025-06-27"}
