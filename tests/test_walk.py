@@ -1,0 +1,65 @@
+"""The collector's own walk must call the same hooks, on the same nodes, in the same order as
+libcst's visit (which it replaces because libcst rebuilds every node it passes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from beta_lint.extract import _walk
+
+HERE = Path(__file__).parent
+SOURCES = sorted(p for folder in ("corpus", "audit_tree") for p in (HERE / folder).rglob("*.py"))
+SHAPES = '''
+@decorator(arg)
+async def f(a, /, b: int = 1, *args, c, **kw) -> "T":
+    """Doc."""
+    x = f"{a!r:>{b}} {c=}" "tail" r"raw"
+    y = [i async for i in g() if i] + {k: v for k, v in d.items()} + (lambda q=1: q)(2)
+    del x[1:2, ...], y.z
+    match y:
+        case {"k": [1, *rest]} | Point(x=0) if rest:
+            pass
+    try:
+        import a.b as c
+        from .. import (d as e, f)
+    except* (ValueError, TypeError) as err:
+        raise RuntimeError from err
+    finally:
+        global g; nonlocal_ = 1
+    with open(p) as h, other():
+        yield from h
+    return await z if z else None
+class C(B, metaclass=M):
+    def method(self) -> None: ...
+'''
+
+
+class Recorder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[tuple[str, int]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.events.append(("visit", id(node)))
+        # Skip children where the collector does, so that path is compared too.
+        return not isinstance(node, cst.ConcatenatedString)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.events.append(("leave", id(original_node)))
+
+
+@pytest.mark.parametrize("source", [SHAPES, *(p.read_text(encoding="utf-8") for p in SOURCES)])
+def test_same_hooks_in_the_same_order_as_libcst(source: str) -> None:
+    module = cst.parse_module(source)
+    ours, theirs = Recorder(), Recorder()
+    _walk(module, ours)  # type: ignore[arg-type]  # any visitor with on_visit/on_leave
+    module.visit(theirs)
+    assert ours.events
+    assert ours.events == theirs.events
+
+
+def test_corpus_is_there() -> None:
+    assert len(SOURCES) > 30
