@@ -9,6 +9,7 @@ Nothing is guessed: a value that cannot be followed statically becomes a dynamic
 from __future__ import annotations
 
 import bisect
+import contextlib
 import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -90,6 +91,9 @@ _MAX_DEPTH = 24
 # ---------------------------------------------------------------- positions
 
 
+_NEWLINE_RE = re.compile(r"\r\n?|\n")  # the line ends libcst counts (not str.splitlines's)
+
+
 class LineIndex:
     """Converts libcst's (line, 0-based column) positions to code-point offsets and back.
 
@@ -100,7 +104,7 @@ class LineIndex:
         self.text = text
         self.line_map = line_map
         self.starts = [0]
-        for match in re.finditer(r"\r\n|\r|\n", text):
+        for match in _NEWLINE_RE.finditer(text):
             self.starts.append(match.end())
 
     def offset(self, line: int, column: int) -> int:
@@ -509,7 +513,7 @@ class _Resolver:
     def __init__(
         self,
         collector: _Collector,
-        positions: Mapping[cst.CSTNode, CodeRange],
+        spans: Callable[[cst.CSTNode], tuple[int, int]],
         lines: LineIndex,
         path: str,
         cell: int | None,
@@ -520,7 +524,7 @@ class _Resolver:
         self.c = collector
         self.external = external
         self.wanted: set[str] = set()
-        self.positions = positions
+        self.spans = spans
         self.lines = lines
         self.path = path
         self.cell = cell
@@ -535,10 +539,7 @@ class _Resolver:
 
     # -- locations
     def loc(self, node: cst.CSTNode) -> Location:
-        code_range: CodeRange = self.positions[node]
-        start = self.lines.offset(code_range.start.line, code_range.start.column)
-        end = self.lines.offset(code_range.end.line, code_range.end.column)
-        return self.span(start, end)
+        return self.span(*self.spans(node))
 
     def span(self, start: int, end: int) -> Location:
         line, column = self.lines.position(start)
@@ -546,8 +547,7 @@ class _Resolver:
         return Location(self.path, line, column, end_line, end_column, start, end, self.cell)
 
     def literal_start(self, node: cst.CSTNode) -> int:
-        code_range: CodeRange = self.positions[node]
-        return self.lines.offset(code_range.start.line, code_range.start.column)
+        return self.spans(node)[0]
 
     # -- scope lookups
     def lookup(self, name: str, scope: _Scope) -> list[_Binding]:
@@ -1539,22 +1539,94 @@ def _walk(node: cst.CSTNode, visitor: _Collector) -> None:
     visitor.on_leave(node)
 
 
-def _positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
-    """Every node's position, from libcst's PositionProvider.
+def _spans(module: cst.Module, lines: LineIndex) -> Callable[[cst.CSTNode], tuple[int, int]]:
+    """(start, end) offsets in the file of any node, as libcst's PositionProvider places it.
 
-    Asked through MetadataWrapper.resolve, libcst also walks the whole tree once more for the
-    batchable providers, even when there are none (15% of the run on the SDK); the provider's
-    own generator skips that walk. The public path stays as the fallback.
+    The provider builds three position objects per node and splits every token on line ends
+    (half the run on the SDK); _PositionState replays the same codegen counting characters, and
+    a node's line and column in the generated code are worked out only when it is asked for.
+    Lines and columns, not offsets, then place it in the file: where libcst's output differs
+    from the source (it drops a form feed), the error stays on that line, as the provider's
+    does. Where libcst lacks the internals it relies on, the provider answers.
     """
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    generate = getattr(PositionProvider(), "_gen", None)
-    if generate is not None:
-        try:
-            found: Mapping[cst.CSTNode, CodeRange] = generate(wrapper)
-            return found
-        except (TypeError, AttributeError):
-            pass  # a libcst whose internals differ
-    return wrapper.resolve(PositionProvider)
+    if _PositionState is not None:
+        state = _PositionState(module)
+        module._codegen(state)
+        found = state.spans
+        generated = LineIndex("".join(state.tokens))
+
+        def place(offset: int) -> int:
+            line = bisect.bisect_right(generated.starts, offset)
+            # min: the newline libcst adds and then drops at the end of a file without one.
+            return min(lines.offset(line, offset - generated.starts[line - 1]), len(lines.text))
+
+        def from_offsets(node: cst.CSTNode) -> tuple[int, int]:
+            start, end = found[node]
+            return place(start), place(end)
+
+        return from_offsets
+    ranges: Mapping[cst.CSTNode, CodeRange] = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+
+    def from_range(node: cst.CSTNode) -> tuple[int, int]:
+        found = ranges[node]
+        return (
+            lines.offset(found.start.line, found.start.column),
+            lines.offset(found.end.line, found.end.column),
+        )
+
+    return from_range
+
+
+def _position_state() -> type | None:
+    try:
+        from libcst._nodes.internal import CodegenState
+    except ImportError:
+        return None
+
+    class PositionState(CodegenState):  # libcst's internal codegen state
+        """PositionProvidingCodegenState's bookkeeping, as offsets into the generated code."""
+
+        def __init__(self, module: cst.Module) -> None:
+            super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+            self.offset = 0
+            self.spans: dict[cst.CSTNode, tuple[int, int]] = {}
+            self.starts: list[int] = []
+
+        def add_indent_tokens(self) -> None:
+            super().add_indent_tokens()
+            self.offset += sum(len(token) for token in self.indent_tokens)
+
+        def add_token(self, value: str) -> None:
+            self.tokens.append(value)
+            self.offset += len(value)
+
+        def before_codegen(self, node: cst.CSTNode) -> None:
+            self.starts.append(self.offset)
+
+        def after_codegen(self, node: cst.CSTNode) -> None:
+            start = self.starts.pop()
+            if node not in self.spans:  # a syntactic position recorded inside wins
+                self.spans[node] = (start, self.offset)
+
+        @contextlib.contextmanager
+        def record_syntactic_position(
+            self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None, end_node: cst.CSTNode | None = None
+        ) -> Iterator[None]:
+            start = self.offset
+            try:
+                yield
+            finally:
+                end = self.offset
+                if start_node is not None:
+                    start = self.spans[start_node][0]
+                if end_node is not None:
+                    end = self.spans[end_node][1]
+                self.spans[node] = (start, end)
+
+    return PositionState
+
+
+_PositionState = _position_state()
 
 
 def extract(
@@ -1588,9 +1660,8 @@ def extract(
         _walk(module, collector)
     else:
         module.visit(collector)
-    positions = _positions(module)
     lines = LineIndex(text, piece.line_map if piece is not None else None)
-    resolver = _Resolver(collector, positions, lines, path, cell, routes, registry_names, external)
+    resolver = _Resolver(collector, _spans(module, lines), lines, path, cell, routes, registry_names, external)
     resolver.run()
     suppressions = []
     for comment in collector.comments:

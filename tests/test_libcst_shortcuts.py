@@ -1,5 +1,6 @@
-"""The collector's own walk must call the same hooks, on the same nodes, in the same order as
-libcst's visit (which it replaces because libcst rebuilds every node it passes)."""
+"""Two shortcuts past libcst's slow paths must agree with libcst exactly: the collector's walk
+(libcst's visit rebuilds every node it passes) and the offset-counting positions (libcst's
+PositionProvider builds three objects per node)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
+from libcst.metadata import MetadataWrapper, PositionProvider
 
-from beta_lint.extract import _walk
+from beta_lint.extract import LineIndex, _spans, _walk
 
 HERE = Path(__file__).parent
 SOURCES = sorted(p for folder in ("corpus", "audit_tree") for p in (HERE / folder).rglob("*.py"))
@@ -63,3 +65,29 @@ def test_same_hooks_in_the_same_order_as_libcst(source: str) -> None:
 
 def test_corpus_is_there() -> None:
     assert len(SOURCES) > 30
+
+
+AWKWARD = [
+    "x = 1\r\ny = 'a'\r\n",  # CRLF
+    "x = [1,\r  2]\ry = 3\r",  # lone CR ends lines too
+    "if x:\n\tname = 'caf\u00e9-\u00fc'  # \u00e9\n\x0cz = 1\n",  # tab, non-ASCII, form feed
+    "def f():\n    return (\n        1\n    )\n\n\n# trailing comment",  # no final newline
+    "",
+]
+
+
+@pytest.mark.parametrize("source", [SHAPES, *AWKWARD, *(p.read_text(encoding="utf-8") for p in SOURCES)])
+def test_offsets_agree_with_position_provider(source: str) -> None:
+    module = cst.parse_module(source)
+    lines = LineIndex(source)
+    spans = _spans(module, lines)
+    ranges = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    assert ranges
+    for node, code_range in ranges.items():
+        if code_range.end.line > len(lines.starts):
+            continue  # the newline libcst adds past the end of a file without one: no place in it
+        expected = (
+            lines.offset(code_range.start.line, code_range.start.column),
+            lines.offset(code_range.end.line, code_range.end.column),
+        )
+        assert spans(node) == expected, (type(node).__name__, code_range)
