@@ -15,13 +15,14 @@ import itertools
 import os
 import re
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from beta_lint.cache import ResultCache
+    from beta_lint.cache import ResultCache, Stamp
     from beta_lint.isolation import Lost
 from beta_lint.checks import RULES, Context, Finding, Rule
 from beta_lint.model import Diagnostic, Export, Extraction, FileResult, Location, Request, Suppression, Usage
@@ -43,6 +44,8 @@ _POOL_THRESHOLD = 24
 # From this many files, file stamps answer for unchanged files (see cache.py); below it,
 # reading a few files costs less than loading a large cache.
 _STAMP_THRESHOLD = 64
+# From this many files to read, a helper process reads and prefilters half of them.
+_SHARE_THRESHOLD = 1000
 
 
 @dataclass(frozen=True)
@@ -564,6 +567,51 @@ def _lint_item(linter: Linter) -> Callable[[tuple[str, bytes | None]], FileResul
     return lint_item
 
 
+def _prefilter_elsewhere(linter: Linter, paths: Sequence[str]) -> Callable[[], dict[str, str]] | None:
+    """Read and prefilter `paths` in a forked helper while the caller does the rest.
+
+    The answer, from the returned function, maps each path to "clean", "parse" (the caller
+    reads it again to parse it) or the one-line reason it could not be read. An empty answer
+    (no fork here, or the helper failed) leaves every path to the caller.
+    """
+    from beta_lint.isolation import can_isolate
+
+    if not can_isolate():
+        return None
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def work() -> None:
+        verdicts: dict[str, str] = {}
+        for path in paths:
+            try:
+                data = read_bytes(path, linter.max_file_size)
+            except ReadError as error:
+                verdicts[path] = str(error) or "cannot read"
+                continue
+            verdicts[path] = "parse" if linter.needs_parsing(path, data) else "clean"
+        sender.send(verdicts)
+
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # a forked child must not write the parent's buffered output again
+    helper = context.Process(target=work, daemon=True)
+    helper.start()
+    sender.close()
+
+    def collect() -> dict[str, str]:
+        try:
+            answer: dict[str, str] = receiver.recv()
+        except (EOFError, OSError):
+            answer = {}  # the helper died: the caller reads everything itself
+        receiver.close()
+        helper.join()
+        return answer
+
+    return collect
+
+
 def lint_paths(
     linter: Linter,
     paths: Sequence[str],
@@ -585,27 +633,55 @@ def lint_paths(
         opened.append(cache())
     stamps = bool(opened) and opened[0] is not None and len(paths) >= _STAMP_THRESHOLD
 
+    def answered_by_stamp(path: str, stamp: Stamp | None) -> bool:
+        known = opened[0].unchanged(path, stamp) if opened[0] is not None else None
+        if known is None:
+            return False
+        digest, result = known
+        results[path] = result if result is not None else FileResult(path, ())
+        if digest:
+            seen.add((path, digest))
+            contents[path] = digest
+        if on_done is not None:
+            on_done(1)
+        return True
+
     def to_parse() -> Iterator[tuple[str, bytes | None]]:
-        for path in paths:
-            stamp = None
-            if stamps and opened[0] is not None:
-                stamp = opened[0].stamp_of(path)
-                known = opened[0].unchanged(path, stamp)
-                if known is not None:
-                    digest, result = known
-                    results[path] = result if result is not None else FileResult(path, ())
-                    if digest:
-                        seen.add((path, digest))
-                        contents[path] = digest
+        stamped: dict[str, Stamp | None] = {}
+        pending = list(paths)
+        if stamps and opened[0] is not None:
+            stamped = {path: opened[0].stamp_of(path) for path in paths}
+            pending = [path for path in paths if not answered_by_stamp(path, stamped[path])]
+        # A large run shares the reading and prefiltering with a helper process, every other
+        # file (sorted paths put a big package's files together): its share comes last.
+        collect = None
+        if jobs > 1 and len(pending) >= _SHARE_THRESHOLD:
+            collect = _prefilter_elsewhere(linter, pending[1::2])
+            if collect is not None:
+                pending = pending[0::2] + pending[1::2]
+        split = (len(pending) + 1) // 2 if collect is not None else len(pending)
+        verdicts: dict[str, str] = {}
+        for index, path in enumerate(pending):
+            if index == split and collect is not None:
+                verdicts = collect()
+            stamp = stamped.get(path)
+            verdict = verdicts.get(path)
+            if verdict is not None and verdict != "parse":
+                if verdict == "clean":
+                    results[path] = FileResult(path, ())
+                    if stamp is not None and opened[0] is not None:
+                        opened[0].record(path, stamp, "")
                     if on_done is not None:
                         on_done(1)
-                    continue
+                else:
+                    results[path] = linter._finish(path, [linter.parse_error(path, verdict)], [], [])
+                continue
             try:
                 data = read_bytes(path, linter.max_file_size)
             except ReadError as error:
                 results[path] = linter._finish(path, [linter.parse_error(path, str(error))], [], [])
                 continue
-            if not linter.needs_parsing(path, data):
+            if verdict is None and not linter.needs_parsing(path, data):
                 results[path] = FileResult(path, ())
                 if stamp is not None and opened[0] is not None:
                     opened[0].record(path, stamp, "")

@@ -79,3 +79,36 @@ def test_through_the_command(project: Path) -> None:
     reported = {line.split(":")[0] for line in done.stdout.splitlines() if ": BL" in line}
     expected = {"sender.py", "dict_call.py", "broken.py", "undecodable.py", "dated_constant.py"}
     assert reported == expected, done.stdout + done.stderr
+
+
+def test_a_large_run_shares_the_prefilter_and_loses_nothing(project: Path) -> None:
+    # From 1,000 files to read, a helper process reads and prefilters every other one.
+    bad = "import anthropic\nclient = anthropic.Anthropic()\nclient.beta.messages.create(betas=[{}])\n"
+    for index in range(1_100):
+        (project / f"m{index:04}.py").write_text(f"x = {index}\n")
+    for index in (3, 4, 501, 1_098):  # in both shares
+        (project / f"m{index:04}.py").write_text(bad.format('"files-api-2025-04-14"'))
+    (project / "m0777.py").write_bytes(b"\xff\xfe\x00bad")  # unreadable: a BL999 from either share
+    (project / "m0778.py").write_text("betas = []  # a variable: settled by CPython's parser\n")
+    outputs = []
+    for jobs in ("1", "2"):
+        done = run_cli("check", "--no-cache", "-j", jobs, "--output-format", "concise", ".", cwd=project)
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
+    reported = sorted(line.split(":")[0] for line in outputs[1].splitlines() if ": BL" in line)
+    assert reported == ["m0003.py", "m0004.py", "m0501.py", "m0777.py", "m1098.py"], outputs[1]
+
+
+def test_the_helper_answers_for_each_file(tmp_path: Path) -> None:
+    from beta_lint.engine import _prefilter_elsewhere
+
+    clean = _write(tmp_path, "clean.py", "x = 1\n")
+    sender = _write(tmp_path, "sender.py", PARSED["sender.py"])
+    word = _write(tmp_path, "word.py", SKIPPED["pullbacks.py"])
+    collect = _prefilter_elsewhere(make_linter(), [str(clean), str(sender), str(word), str(tmp_path / "gone.py")])
+    if collect is None:
+        pytest.skip("needs fork")
+    answer = collect()
+    assert answer[str(clean)] == "clean" and answer[str(word)] == "clean"
+    assert answer[str(sender)] == "parse"
+    assert answer[str(tmp_path / "gone.py")].startswith("cannot read")
