@@ -3,7 +3,7 @@ and no traceback ever reaches the user.
 
 Most tests run the installed command as a subprocess (conftest.run_cli); races and failures
 the OS will not produce on demand (we run as root) are injected in-process through click's
-CliRunner. Tests marked xfail(strict=True) reproduce tool bugs found while writing them.
+CliRunner.
 """
 
 from __future__ import annotations
