@@ -9,7 +9,6 @@ Nothing is guessed: a value that cannot be followed statically becomes a dynamic
 from __future__ import annotations
 
 import bisect
-import contextlib
 import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -1530,13 +1529,26 @@ def _walk(node: cst.CSTNode, visitor: _Collector) -> None:
     if visitor.on_visit(node):
         for name in _CHILD_ORDER.get(type(node)) or _child_order(node):
             value = getattr(node, name)
-            if isinstance(value, cst.CSTNode):
-                _walk(value, visitor)
-            elif isinstance(value, list | tuple):
+            kind = type(value)
+            if kind is list or kind is tuple:
                 for item in value:
-                    if isinstance(item, cst.CSTNode):
+                    if _is_node(type(item)):
                         _walk(item, visitor)
+            elif _is_node(kind):
+                _walk(value, visitor)
     visitor.on_leave(node)
+
+
+_NODE_TYPES: dict[type, bool] = {}
+
+
+def _is_node(kind: type) -> bool:
+    # isinstance against CSTNode, an abstract base class, goes through ABCMeta's check on
+    # every call; the answer per type never changes.
+    found = _NODE_TYPES.get(kind)
+    if found is None:
+        found = _NODE_TYPES[kind] = issubclass(kind, cst.CSTNode)
+    return found
 
 
 def _spans(module: cst.Module, lines: LineIndex) -> Callable[[cst.CSTNode], tuple[int, int]]:
@@ -1561,7 +1573,7 @@ def _spans(module: cst.Module, lines: LineIndex) -> Callable[[cst.CSTNode], tupl
             return min(lines.offset(line, offset - generated.starts[line - 1]), len(lines.text))
 
         def from_offsets(node: cst.CSTNode) -> tuple[int, int]:
-            start, end = found[node]
+            start, end = found[id(node)]
             return place(start), place(end)
 
         return from_offsets
@@ -1577,6 +1589,26 @@ def _spans(module: cst.Module, lines: LineIndex) -> Callable[[cst.CSTNode], tupl
     return from_range
 
 
+class _SyntacticPosition:
+    """PositionState.record_syntactic_position as a plain context manager: libcst enters one
+    for most nodes, and a generator-based one costs three times as much."""
+
+    __slots__ = ("end_node", "node", "start", "start_node", "state")
+
+    def __init__(self, state: Any, node: cst.CSTNode, start_node: cst.CSTNode | None, end_node: cst.CSTNode | None):
+        self.state, self.node, self.start_node, self.end_node = state, node, start_node, end_node
+        self.start = 0
+
+    def __enter__(self) -> None:
+        self.start = self.state.offset
+
+    def __exit__(self, *exc_info: object) -> None:
+        spans = self.state.spans
+        start = spans[id(self.start_node)][0] if self.start_node is not None else self.start
+        end = spans[id(self.end_node)][1] if self.end_node is not None else self.state.offset
+        spans[id(self.node)] = (start, end)
+
+
 def _position_state() -> type | None:
     try:
         from libcst._nodes.internal import CodegenState
@@ -1589,7 +1621,9 @@ def _position_state() -> type | None:
         def __init__(self, module: cst.Module) -> None:
             super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
             self.offset = 0
-            self.spans: dict[cst.CSTNode, tuple[int, int]] = {}
+            # Keyed by id(node): CSTNode.__hash__ is a Python-level call. The module keeps every
+            # node alive while this is used.
+            self.spans: dict[int, tuple[int, int]] = {}
             self.starts: list[int] = []
 
         def add_indent_tokens(self) -> None:
@@ -1605,23 +1639,15 @@ def _position_state() -> type | None:
 
         def after_codegen(self, node: cst.CSTNode) -> None:
             start = self.starts.pop()
-            if node not in self.spans:  # a syntactic position recorded inside wins
-                self.spans[node] = (start, self.offset)
+            key = id(node)
+            if key not in self.spans:  # a syntactic position recorded inside wins
+                self.spans[key] = (start, self.offset)
 
-        @contextlib.contextmanager
-        def record_syntactic_position(
+        # libcst only enters what this returns: any context manager will do.
+        def record_syntactic_position(  # type: ignore[override]
             self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None, end_node: cst.CSTNode | None = None
-        ) -> Iterator[None]:
-            start = self.offset
-            try:
-                yield
-            finally:
-                end = self.offset
-                if start_node is not None:
-                    start = self.spans[start_node][0]
-                if end_node is not None:
-                    end = self.spans[end_node][1]
-                self.spans[node] = (start, end)
+        ) -> _SyntacticPosition:
+            return _SyntacticPosition(self, node, start_node, end_node)
 
     return PositionState
 
