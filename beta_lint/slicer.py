@@ -114,7 +114,15 @@ def slice_source(text: str, candidates: Iterable[re.Pattern[str]]) -> Slice | No
     keep = [bool(_IMPORT_RE.match(body)) or any(p.search(body) for p in patterns) for body in bodies]
     if not any(keep):
         return None
-    binds = [_bound_names(body) for body in bodies]
+    # What a statement binds is asked of those not yet kept (and of kept client definitions):
+    # worked out on demand, since big kept class bodies are most of a large file.
+    binds: dict[int, set[str]] = {}
+
+    def bound(index: int) -> set[str]:
+        if index not in binds:
+            binds[index] = _bound_names(bodies[index])
+        return binds[index]
+
     needed: set[str] = set()
     clients: set[str] = set()  # names of clients with client-wide headers: their calls matter too
     added = [index for index, kept in enumerate(keep) if kept]
@@ -122,11 +130,11 @@ def slice_source(text: str, candidates: Iterable[re.Pattern[str]]) -> Slice | No
         for index in added:
             needed.update(_IDENT_RE.findall(bodies[index]))
             if "default_headers" in bodies[index] or "with_options" in bodies[index]:
-                clients.update(binds[index])
+                clients.update(bound(index))
         added = [
             index
             for index, kept in enumerate(keep)
-            if not kept and (binds[index] & needed or (clients and clients & set(_IDENT_RE.findall(bodies[index]))))
+            if not kept and (bound(index) & needed or (clients and clients & set(_IDENT_RE.findall(bodies[index]))))
         ]
         for index in added:
             keep[index] = True
