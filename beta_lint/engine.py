@@ -585,13 +585,16 @@ def _prefilter_elsewhere(linter: Linter, paths: Sequence[str]) -> Callable[[], d
 
     def work() -> None:
         verdicts: dict[str, str] = {}
-        for path in paths:
-            try:
-                data = read_bytes(path, linter.max_file_size)
-            except ReadError as error:
-                verdicts[path] = str(error) or "cannot read"
-                continue
-            verdicts[path] = "parse" if linter.needs_parsing(path, data) else "clean"
+        try:
+            for path in paths:
+                try:
+                    data = read_bytes(path, linter.max_file_size)
+                except ReadError as error:
+                    verdicts[path] = str(error) or "cannot read"
+                    continue
+                verdicts[path] = "parse" if linter.needs_parsing(path, data) else "clean"
+        except BaseException:  # any surprise: the caller reads the rest itself, quietly
+            pass
         sender.send(verdicts)
 
     for stream in (sys.stdout, sys.stderr):

@@ -112,3 +112,30 @@ def test_the_helper_answers_for_each_file(tmp_path: Path) -> None:
     assert answer[str(clean)] == "clean" and answer[str(word)] == "clean"
     assert answer[str(sender)] == "parse"
     assert answer[str(tmp_path / "gone.py")].startswith("cannot read")
+
+
+def test_a_failing_helper_leaves_its_files_to_the_main_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import beta_lint.engine as engine
+
+    files = [_write(tmp_path, f"f{index}.py", "x = 1\n") for index in range(6)]
+    files.append(_write(tmp_path, "sender.py", PARSED["sender.py"]))
+    real = Linter.needs_parsing
+
+    def flaky(self: Linter, path: str, data: bytes) -> bool:
+        if path.endswith("f3.py"):
+            raise RuntimeError("simulated bug in the helper")
+        return real(self, path, data)
+
+    monkeypatch.setattr(Linter, "needs_parsing", flaky)
+    collect = engine._prefilter_elsewhere(make_linter(), [str(f) for f in files])
+    if collect is None:
+        pytest.skip("needs fork")
+    answer = collect()  # no exception, no traceback: whatever it had done before the bug
+    assert set(answer) == {str(f) for f in files[:3]}
+    monkeypatch.setattr(Linter, "needs_parsing", real)
+    # And through lint_paths, sharing from 2 files on: the same results as without a helper.
+    monkeypatch.setattr(engine, "_SHARE_THRESHOLD", 2)
+    shared = list(engine.lint_paths(make_linter(), [str(f) for f in files], jobs=2))
+    alone = list(engine.lint_paths(make_linter(), [str(f) for f in files], jobs=1))
+    assert [r.diagnostics for r in shared] == [r.diagnostics for r in alone]
+    assert [bool(r.diagnostics) for r in shared] == [False] * 6 + [True]
