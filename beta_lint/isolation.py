@@ -66,7 +66,7 @@ class _Child(Generic[Item]):
     process: multiprocessing.process.BaseProcess
     connection: Connection
     ready: bool = False  # has loaded what `prepare` loads and asked for work
-    item: tuple[int, Item] | None = None  # what it is working on, numbered
+    item: Item | None = None  # what it is working on
     started: float = 0.0
 
 
@@ -79,18 +79,17 @@ def _serve(connection: Connection, work: Callable[[Item], object], prepare: Call
         if prepare is not None:
             prepare()  # before asking for work: loading libcst must not count against a file's time
     except BaseException as error:
-        connection.send(("error", -1, _picklable(error)))
+        connection.send(("error", _picklable(error)))
         return
-    connection.send(("ready", -1, None))
+    connection.send(("ready", None))
     while True:
         message = connection.recv()
         if message is None:
             return
-        number, item = message
         try:
-            reply: tuple[str, int, object] = ("ok", number, work(item))
+            reply: tuple[str, object] = ("ok", work(message))
         except BaseException as error:  # every failure goes back to the parent
-            reply = ("error", number, _picklable(error))
+            reply = ("error", _picklable(error))
         connection.send(reply)
 
 
@@ -117,16 +116,16 @@ def supervised_map(
 
     `items` is consumed lazily, and the first child starts with the first item: the caller's
     own work in producing items (reading, prefiltering) overlaps the children's. Items are
-    sent to the children through pipes, so they must pickle. `prepare` runs once in each child.
+    sent to the children through pipes, so they must pickle, and never be None (a child
+    holding None is idle). `prepare` runs once in each child.
     """
     import multiprocessing  # loaded only when some file needs parsing
     from multiprocessing.connection import wait
 
     context = multiprocessing.get_context("fork")
     source = iter(items)
-    queue: deque[tuple[int, Item]] = deque()
+    queue: deque[Item] = deque()
     children: list[_Child[Item]] = []
-    counter = 0
     exhausted = False
     jobs = max(1, jobs)
 
@@ -141,14 +140,13 @@ def supervised_map(
 
     def pull() -> None:
         """Take the next item into the queue, starting a child if none is free for it."""
-        nonlocal counter, exhausted
+        nonlocal exhausted
         try:
             item = next(source)
         except StopIteration:
             exhausted = True
             return
-        queue.append((counter, item))
-        counter += 1
+        queue.append(item)
         # Each child costs a libcst load (0.2 s of CPU): one more only once work piles up.
         if len(children) < jobs and len(queue) > _BACKLOG * len(children):
             children.append(start())
@@ -178,23 +176,23 @@ def supervised_map(
             held = child.item
             if child.connection in ready:
                 try:
-                    status, _, value = child.connection.recv()
+                    status, value = child.connection.recv()
                 except (EOFError, OSError):
                     retire(child, kill=True)
                     children[position] = start()
                     if held is not None:
-                        yield held[1], Lost(_death(child.process.exitcode))
+                        yield held, Lost(_death(child.process.exitcode))
                     continue
                 child.ready, child.item = True, None
                 if status == "error":
                     assert isinstance(value, BaseException)
-                    raise ChildError(held[1] if held is not None else None, value)
+                    raise ChildError(held, value)
                 if status == "ok" and held is not None:
-                    yield held[1], value
+                    yield held, value
             elif held is not None and deadline is not None and now - child.started > deadline + _GRACE:
                 retire(child, kill=True)
                 children[position] = start()
-                yield held[1], Lost(f"took longer than {deadline:g} s", timed_out=True)
+                yield held, Lost(f"took longer than {deadline:g} s", timed_out=True)
 
     try:
         while True:
