@@ -25,7 +25,18 @@ if TYPE_CHECKING:
     from beta_lint.cache import ResultCache, Stamp
     from beta_lint.isolation import Lost
 from beta_lint.checks import RULES, Context, Finding, Rule
-from beta_lint.model import Diagnostic, Export, Extraction, FileResult, Location, Request, Suppression, Usage
+from beta_lint.model import (
+    LINE_END_RE,
+    Diagnostic,
+    Export,
+    Extraction,
+    FileResult,
+    Location,
+    Request,
+    Suppression,
+    Usage,
+    escape_surrogates,
+)
 from beta_lint.registry import Registry
 from beta_lint.routes import RouteTable, default_route_table
 from beta_lint.source import (
@@ -249,7 +260,8 @@ class Linter:
             code=rule.code,
             name=rule.name,
             severity=rule.severity,
-            message=_printable(finding.message),
+            # Quoted source text may hold a lone surrogate no output stream can encode.
+            message=escape_surrogates(finding.message),
             location=finding.location,
             beta=finding.beta,
             endpoint=request.endpoint if request is not None else None,
@@ -343,15 +355,6 @@ class Linter:
             suppression.location,
             fix=fix,
         )
-
-
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
-
-
-def _printable(message: str) -> str:
-    """A message whose quoted source text holds a lone surrogate ("\\ud800" written in a beta
-    name) shows it as that escape: no output stream can encode it."""
-    return _SURROGATE_RE.sub(lambda match: f"\\u{ord(match.group()):04x}", message)
 
 
 def _merge_fixes(first: Diagnostic, second: Diagnostic) -> Diagnostic:
@@ -468,7 +471,7 @@ def _clamp(text: str, line: int, column: int) -> tuple[int, int, int]:
     The parser may count a column in bytes on a line with non-ASCII text, or point one line
     past the end at end of file. At the end of a line the range is empty: nothing to underline.
     """
-    lines = re.split(r"\r\n|\r|\n", text)  # Python's line ends only (not str.splitlines's \x0c etc.)
+    lines = LINE_END_RE.split(text)
     line = min(max(line, 1), len(lines))
     end_of_line = len(lines[line - 1]) + 1
     column = min(max(column, 1), end_of_line)

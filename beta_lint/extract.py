@@ -19,6 +19,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from beta_lint.model import (
+    LINE_END_RE,
     Export,
     Extraction,
     HeaderKey,
@@ -90,9 +91,6 @@ _MAX_DEPTH = 24
 # ---------------------------------------------------------------- positions
 
 
-_NEWLINE_RE = re.compile(r"\r\n?|\n")  # the line ends libcst counts (not str.splitlines's)
-
-
 class LineIndex:
     """Converts libcst's (line, 0-based column) positions to code-point offsets and back.
 
@@ -103,7 +101,7 @@ class LineIndex:
         self.text = text
         self.line_map = line_map
         self.starts = [0]
-        for match in _NEWLINE_RE.finditer(text):
+        for match in LINE_END_RE.finditer(text):
             self.starts.append(match.end())
 
     def offset(self, line: int, column: int) -> int:

@@ -6,6 +6,7 @@ Every stage speaks only in these frozen dataclasses.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -25,6 +26,18 @@ UsageKind = Literal[
 # Which checks apply to a usage: every check, or only the lifecycle ones (BL1xx) for
 # strings that merely equal a registry name outside any send context.
 CheckScope = Literal["all", "lifecycle"]
+
+# The line ends Python and libcst count, which Location's lines follow: \r\n, \r and \n, not
+# str.splitlines's form feed and others.
+LINE_END_RE = re.compile(r"\r\n?|\n")
+# Lone UTF-16 surrogates: a str holds them (a file name that is not UTF-8 arrives with
+# surrogate escapes; "\ud800" written in linted code evaluates to one), UTF-8 cannot encode them.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def escape_surrogates(text: str) -> str:
+    """`text` with each lone surrogate written as its \\uXXXX escape, encodable anywhere."""
+    return _SURROGATE_RE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 @dataclass(frozen=True, order=True)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from beta_lint.model import Diagnostic, FileResult
+from beta_lint.model import Diagnostic, FileResult, escape_surrogates
 
 
 @dataclass(frozen=True)
@@ -29,14 +28,6 @@ def all_diagnostics(results: Sequence[FileResult]) -> list[Diagnostic]:
     return out
 
 
-# UTF-16 surrogates: a str holds them as code points of their own, which UTF-8 cannot encode.
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
-
-
-def _escape_surrogate(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
-
-
 def json_text(document: object) -> str:
     """`document` as JSON text (indented, newline-terminated) that is always valid UTF-8.
 
@@ -52,7 +43,7 @@ def json_text(document: object) -> str:
     text = json.dumps(document, indent=2, ensure_ascii=False)
     # json.dumps writes non-ASCII characters only inside strings (never escaping them), so a
     # surrogate in its output always sits in a string, where this escape means the same thing.
-    return _SURROGATE_RE.sub(_escape_surrogate, text) + "\n"
+    return escape_surrogates(text) + "\n"
 
 
 # Output format -> (module in beta_lint.report, its renderer). Only the chosen one is imported:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import click
 
-from beta_lint.model import Diagnostic, FileResult
+from beta_lint.model import LINE_END_RE, Diagnostic, FileResult
 from beta_lint.report import ReportContext, all_diagnostics
 
 
@@ -36,7 +35,7 @@ def _source_line(diagnostic: Diagnostic, ctx: ReportContext) -> list[str]:
     text = ctx.sources.get(diagnostic.location.path)
     if text is None or diagnostic.location.cell is not None or diagnostic.code == "BL999":
         return []
-    lines = re.split(r"\r\n|\r|\n", text)  # Python's line ends, as locations count them
+    lines = LINE_END_RE.split(text)
     loc = diagnostic.location
     if not 1 <= loc.line <= len(lines):
         return []
