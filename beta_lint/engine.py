@@ -123,15 +123,14 @@ class Linter:
                 return FileResult(path, ())
             source = load_source(path, data)
         except ReadError as error:
-            return self._finish(path, [self.parse_error(path, str(error))], [], [])
+            return self.failed(path, str(error))
         import beta_lint.extract  # noqa: F401  (loading libcst must not count against the file's time)
 
         try:
             with _time_limit(self.file_timeout):
                 result = self.lint_source(source)
         except FileTimeout:
-            message = f"skipped: took longer than {self.file_timeout:g} s to check (file-timeout)"
-            return self._finish(path, [self.parse_error(path, message)], [], [])
+            return self._timed_out(path)
         except Exception as error:
             error.beta_lint_path = path  # type: ignore[attr-defined]  # the bug report names the file
             raise
@@ -283,16 +282,22 @@ class Linter:
         location = Location(path, line, column, line, end, cell=cell)
         return Diagnostic(rule.code, rule.name, rule.severity, message, location)
 
+    def failed(self, path: str, message: str) -> FileResult:
+        """The result for a file that could not be checked at all: one BL999 saying why."""
+        return self._finish(path, [self.parse_error(path, message)], [], [])
+
+    def _timed_out(self, path: str) -> FileResult:
+        return self.failed(path, f"skipped: took longer than {self.file_timeout:g} s to check (file-timeout)")
+
     def lost(self, path: str, data: bytes | None, lost: Lost) -> FileResult:
         """The BL999 for a file whose checking process crashed or ran out of time."""
         if lost.timed_out:
-            message = f"skipped: took longer than {self.file_timeout:g} s to check (file-timeout)"
-            return self._finish(path, [self.parse_error(path, message)], [], [])
+            return self._timed_out(path)
         diagnostic = self.parse_error(path, f"cannot parse: {lost.reason}")
         try:
             source = load_source(path, data if data is not None else read_bytes(path, self.max_file_size))
         except ReadError as error:
-            return self._finish(path, [self.parse_error(path, str(error))], [], [])
+            return self.failed(path, str(error))
         for cell in source.cells:
             try:
                 # CPython's parser has guards libcst's lacks: its verdict makes the better message.
@@ -628,8 +633,8 @@ def lint_paths(
     """Results in the order of `paths`. Files without a candidate byte are never parsed;
     candidates whose content is in the cache are not parsed again."""
     jobs = jobs or os.cpu_count() or 1
-    digests: dict[str, str] = {}  # candidates parsed in this run
     contents: dict[str, str] = {}  # every candidate's digest, parsed or answered by the cache
+    parsed: list[str] = []  # the candidates parsed in this run
     results: dict[str, FileResult] = {}
     seen: set[tuple[str, str]] = set()
     # The cache: for a few files (a commit) opened only once a candidate shows up, so a clean
@@ -652,6 +657,14 @@ def lint_paths(
             on_done(1)
         return True
 
+    def clean(path: str, stamp: Stamp | None) -> None:
+        """A file the prefilter ruled out."""
+        results[path] = FileResult(path, ())
+        if stamp is not None and opened[0] is not None:
+            opened[0].record(path, stamp, "")
+        if on_done is not None:
+            on_done(1)
+
     def to_parse() -> Iterator[tuple[str, bytes | None]]:
         stamped: dict[str, Stamp | None] = {}
         pending = list(paths)
@@ -672,27 +685,19 @@ def lint_paths(
                 verdicts = collect()
             stamp = stamped.get(path)
             verdict = verdicts.get(path)
+            if verdict == "clean":
+                clean(path, stamp)
+                continue
             if verdict is not None and verdict != "parse":
-                if verdict == "clean":
-                    results[path] = FileResult(path, ())
-                    if stamp is not None and opened[0] is not None:
-                        opened[0].record(path, stamp, "")
-                    if on_done is not None:
-                        on_done(1)
-                else:
-                    results[path] = linter._finish(path, [linter.parse_error(path, verdict)], [], [])
+                results[path] = linter.failed(path, verdict)  # why the helper could not read it
                 continue
             try:
                 data = read_bytes(path, linter.max_file_size)
             except ReadError as error:
-                results[path] = linter._finish(path, [linter.parse_error(path, str(error))], [], [])
+                results[path] = linter.failed(path, str(error))
                 continue
             if verdict is None and not linter.needs_parsing(path, data):
-                results[path] = FileResult(path, ())
-                if stamp is not None and opened[0] is not None:
-                    opened[0].record(path, stamp, "")
-                if on_done is not None:
-                    on_done(1)
+                clean(path, stamp)
                 continue
             digest = content_digest(data)
             seen.add((path, digest))
@@ -705,7 +710,7 @@ def lint_paths(
             if cached is not None:
                 results[path] = cached
             else:
-                digests[path] = digest
+                parsed.append(path)
                 yield path, data
 
     for path, result in _lint_each(linter, to_parse(), jobs):
@@ -714,9 +719,9 @@ def lint_paths(
             on_done(1)
     store = opened[0] if opened else None
     if store is not None:
-        for path, digest in digests.items():
-            if results[path].digest == digest:  # unchanged while we worked: safe to remember
-                store.put(path, digest, results[path])
+        for path in parsed:
+            if results[path].digest == contents[path]:  # unchanged while we worked: safe to remember
+                store.put(path, contents[path], results[path])
     # Second pass: modules that send constants imported from other scanned modules. Their
     # results depend on the other modules' constants too: cached under the table's digest.
     importers = [path for path, result in results.items() if result.wanted]
@@ -724,22 +729,21 @@ def lint_paths(
         table = SymbolTable.build(results.values())
         second = replace(linter, symbols=table)
         table_key = table.digest()
+        keys = {path: f"{contents[path]}+{table_key}" for path in importers if path in contents}
+        seen.update(keys.items())
         again: list[tuple[str, bytes | None]] = []
         for path in importers:
             if not table.resolves_any(path, results[path].wanted):
                 continue
-            key = f"{contents[path]}+{table_key}" if path in contents else None
-            cached = store.get(path, key) if store is not None and key is not None else None
-            if key is not None:
-                seen.add((path, key))
+            cached = store.get(path, keys[path]) if store is not None and path in keys else None
             if cached is not None:
                 results[path] = cached
             else:
                 again.append((path, None))
         for path, result in _lint_each(second, again, jobs):
             results[path] = result
-            if store is not None and path in contents and result.digest == contents[path]:
-                store.put(path, f"{contents[path]}+{table_key}", result)
+            if store is not None and path in keys and result.digest == contents[path]:
+                store.put(path, keys[path], result)
         _merge_foreign(results, importers)
     if store is not None:
         store.save(seen)

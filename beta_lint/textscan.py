@@ -135,7 +135,7 @@ def lint_text_files(linter: Linter, paths: Sequence[str]) -> list[FileResult]:
         try:
             data = read_bytes(path, linter.max_file_size)
         except ReadError as error:
-            results.append(linter._finish(path, [linter.parse_error(path, str(error))], [], []))
+            results.append(linter.failed(path, str(error)))
             continue
         lowered = data.lower()
         if b"anthropic-beta" not in lowered and b"betas" not in lowered:
