@@ -38,6 +38,7 @@ import beta_lint.source as source_module
 from beta_lint.checks import RULES
 from beta_lint.cli import main
 from beta_lint.data import loads_toml
+from beta_lint.report import FORMATS
 
 BAD = (
     "import anthropic\n"
@@ -644,18 +645,7 @@ def test_file_name_that_is_not_utf8_in_junit(project: Path, stdout_errors: str) 
     assert failure.text.startswith(f"latin\ufffd.py:{BAD_AT} ")
 
 
-@pytest.mark.parametrize(
-    "output",
-    [
-        "concise",
-        "text",
-        "github",
-        "json",
-        "sarif",
-        "gitlab",
-        "junit",
-    ],
-)
+@pytest.mark.parametrize("output", sorted(FORMATS))
 def test_file_name_that_is_not_utf8_in_an_output_file(project: Path, output: str) -> None:
     write(project, b"latin\xe9.py", BAD)
     write(project, "good.py", BAD)
@@ -669,18 +659,7 @@ def test_file_name_that_is_not_utf8_in_an_output_file(project: Path, output: str
 SURROGATE_BETA = HEAD + 'client.beta.messages.create(model="m", betas=["\\ud800x-2025-01-01"])\n'
 
 
-@pytest.mark.parametrize(
-    "output",
-    [
-        "concise",
-        "text",
-        "github",
-        "json",
-        "sarif",
-        "gitlab",
-        "junit",
-    ],
-)
+@pytest.mark.parametrize("output", sorted(FORMATS))
 def test_lone_surrogate_in_a_beta_name_keeps_every_report_utf8(project: Path, output: str) -> None:
     write(project, "escaped.py", SURROGATE_BETA)
     done = _run_bytes(project, output, "surrogateescape")
