@@ -2,7 +2,7 @@
 
 Most tests read the REAL installed `anthropic` package (found with `find_sdk()`, never imported).
 Facts that depend on the SDK version are guarded by it; the checked values come from the
-project's fact sheet (SDK 2.10.0 / 2.12.0).
+project's fact sheet (SDK 2.10.0 / 2.12.0) and from reading the 2.13.0, 2.14.0 and 2.15.0 sources.
 """
 
 from __future__ import annotations
@@ -140,20 +140,155 @@ def test_method_facts(
 
 
 def test_resources_whose_every_method_adds_a_beta(scan: SdkScan) -> None:
-    expected = {
-        "beta.memory_stores.": "agent-memory-2026-07-22",
-        "beta.user_profiles.": "user-profiles-2026-08-18",
-        "beta.agents.": MANAGED,
-        "beta.vaults.": MANAGED,
-        "beta.deployments.": MANAGED,
-        "beta.organization.plugins.": "ce-plugins-2026-09-01",
-        "beta.organization.claude_tag.": "experimental-claude-tag-2026-10-21",
+    # prefix -> (betas every method below it adds, prefixes below it that add something else)
+    expected: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+        "beta.memory_stores.": (("agent-memory-2026-07-22",), ()),
+        # 2.14.0 added user_profiles.providers, which sends another version (tested below).
+        "beta.user_profiles.": (("user-profiles-2026-08-18",), ("beta.user_profiles.providers.",)),
+        "beta.agents.": ((MANAGED,), ()),
+        "beta.vaults.": ((MANAGED,), ()),
+        "beta.deployments.": ((MANAGED,), ()),
+        "beta.organization.plugins.": (("ce-plugins-2026-09-01",), ()),
+        "beta.organization.claude_tag.": (("experimental-claude-tag-2026-10-21",), ()),
     }
-    for prefix, beta in expected.items():
-        methods = [m for m in scan.methods if m.path.startswith(prefix)]
+    for prefix, (betas, elsewhere) in expected.items():
+        methods = [m for m in scan.methods if m.path.startswith(prefix) and not m.path.startswith(elsewhere)]
         assert len(methods) >= 3, prefix
         for method in methods:
-            assert method.adds == (beta,), method.path
+            assert method.adds == betas, method.path
+
+
+# Read in the SDK sources (2.13.0 to 2.15.0): each of these methods sends the beta itself with
+# `",".join(chain(betas, [AUTO]))` and the `extra_headers = {"anthropic-beta": AUTO, ...}` default.
+# The user-profile data controls send one string, "user-profiles-2026-09-04,google-managed-data-controls-2026-09-01"
+# (resources/beta/user_profiles/providers/google/data_controls.py), which the scan splits.
+EFS = "efs-2026-10-01"
+GOOGLE_DATA_CONTROLS = "google-managed-data-controls-2026-09-01"
+ORG_DATA_CONTROLS = "/v1/organizations/providers/google/projects/{project_number}/data_controls"
+PROFILE_DATA_CONTROLS = "/v1/user_profiles/{user_profile_id}/providers/google/data_controls"
+NEW_IN_2_13_TO_2_15 = [
+    # resources/beta/organization/external_storage.py (2.13.0): "requests must send `efs-2026-10-01`"
+    ((2, 13), "beta.organization.external_storage.create", "POST", "/v1/organizations/external_storage", (EFS,)),
+    ((2, 13), "beta.organization.external_storage.list", "GET", "/v1/organizations/external_storage", (EFS,)),
+    (
+        (2, 13),
+        "beta.organization.external_storage.retrieve",
+        "GET",
+        "/v1/organizations/external_storage/{external_storage_id}",
+        (EFS,),
+    ),
+    (
+        (2, 13),
+        "beta.organization.external_storage.update",
+        "POST",
+        "/v1/organizations/external_storage/{external_storage_id}",
+        (EFS,),
+    ),
+    (
+        (2, 13),
+        "beta.organization.external_storage.delete",
+        "DELETE",
+        "/v1/organizations/external_storage/{external_storage_id}",
+        (EFS,),
+    ),
+    (
+        (2, 13),
+        "beta.organization.external_storage.activate",
+        "POST",
+        "/v1/organizations/external_storage/{external_storage_id}/activate",
+        (EFS,),
+    ),
+    # resources/beta/organization/providers/google/projects/data_controls.py (2.14.0)
+    (
+        (2, 14),
+        "beta.organization.providers.google.projects.data_controls.retrieve",
+        "GET",
+        ORG_DATA_CONTROLS,
+        (GOOGLE_DATA_CONTROLS,),
+    ),
+    (
+        (2, 14),
+        "beta.organization.providers.google.projects.data_controls.update",
+        "POST",
+        ORG_DATA_CONTROLS,
+        (GOOGLE_DATA_CONTROLS,),
+    ),
+    # resources/beta/user_profiles/providers/google/data_controls.py (2.14.0)
+    (
+        (2, 14),
+        "beta.user_profiles.providers.google.data_controls.retrieve",
+        "GET",
+        PROFILE_DATA_CONTROLS,
+        (GOOGLE_DATA_CONTROLS, "user-profiles-2026-09-04"),
+    ),
+    (
+        (2, 14),
+        "beta.user_profiles.providers.google.data_controls.update",
+        "POST",
+        PROFILE_DATA_CONTROLS,
+        (GOOGLE_DATA_CONTROLS, "user-profiles-2026-09-04"),
+    ),
+    # resources/beta/compliance/review/{cases,items,notices}.py (2.14.0): a `betas` parameter, no beta of their own
+    ((2, 14), "beta.compliance.review.cases.list", "GET", "/v1/compliance/review/cases", ()),
+    ((2, 14), "beta.compliance.review.cases.retrieve", "GET", "/v1/compliance/review/cases/{case_id}", ()),
+    ((2, 14), "beta.compliance.review.cases.respond", "POST", "/v1/compliance/review/cases/{case_id}/respond", ()),
+    ((2, 14), "beta.compliance.review.items.retrieve", "GET", "/v1/compliance/review/items/{item_id}", ()),
+    ((2, 14), "beta.compliance.review.notices.list", "GET", "/v1/compliance/review/notices", ()),
+]
+
+
+@pytest.mark.parametrize(("since", "path", "verb", "route", "adds"), NEW_IN_2_13_TO_2_15)
+def test_methods_new_in_2_13_to_2_15(
+    scan: SdkScan, since: tuple[int, int], path: str, verb: str, route: str, adds: tuple[str, ...]
+) -> None:
+    if _version_tuple(scan.version) < since:
+        pytest.skip(f"{path} arrived in {since[0]}.{since[1]}.0; installed {scan.version}")
+    method = _method(scan, path)
+    assert (method.http_method, method.route) == (verb, route)
+    assert method.betas_param is True
+    assert method.adds == adds
+    assert method.helper is False
+
+
+def test_the_new_resources_have_exactly_these_methods(scan: SdkScan) -> None:
+    if _version_tuple(scan.version) < (2, 14):
+        pytest.skip(f"compliance review and the data controls arrived in 2.14.0; installed {scan.version}")
+    new_prefixes = (
+        "beta.compliance.",
+        "beta.organization.external_storage.",
+        "beta.organization.providers.",
+        "beta.user_profiles.providers.",
+    )
+    found = {m.path for m in scan.methods if m.path.startswith(new_prefixes)}
+    assert found == {path for _, path, *_ in NEW_IN_2_13_TO_2_15}
+    assert len(found) == 15
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        # resources/beta/organization/compliance_settings.py and workspaces/workspaces.py (2.14.0):
+        # "betas: Optional. Send `efs-2026-10-01` in this header to use this endpoint's beta features"
+        "beta.organization.compliance_settings.retrieve",
+        "beta.organization.compliance_settings.update",
+        "beta.organization.workspaces.retrieve",
+        "beta.organization.workspaces.update",
+        "beta.organization.workspaces.list",
+        "beta.organization.workspaces.archive",
+        "beta.organization.workspaces.create",  # took `betas` before 2.14.0 too
+    ],
+)
+def test_compliance_settings_and_workspaces_take_betas_from_2_14(scan: SdkScan, path: str) -> None:
+    if _version_tuple(scan.version) < (2, 14):
+        pytest.skip(f"betas= on {path} arrived in 2.14.0; installed {scan.version}")
+    method = _method(scan, path)
+    assert method.betas_param is True
+    assert method.adds == ()  # efs-2026-10-01 is optional there: the SDK does not add it
+
+
+def test_workspace_sub_resources_still_take_no_betas(scan: SdkScan) -> None:
+    for path in ("beta.organization.workspaces.members.list", "beta.organization.workspaces.rate_limits.list"):
+        assert _method(scan, path).betas_param is False, path
 
 
 def test_users_sign_out_is_the_only_users_method_adding_a_beta(scan: SdkScan) -> None:
@@ -309,6 +444,31 @@ def test_vertex_and_foundry_restrictions(scan: SdkScan) -> None:
     assert "messages.create" not in foundry.unsupported
 
 
+@pytest.mark.parametrize(
+    ("name", "supported"),
+    [
+        # Their `beta` has only `messages`:
+        # lib/bedrock/_beta.py, lib/vertex/_beta.py, lib/bedrock/_mantle.py (MantleBeta).
+        ("AnthropicBedrock", False),
+        ("AsyncAnthropicBedrock", False),
+        ("AnthropicVertex", False),
+        ("AsyncAnthropicVertex", False),
+        ("AnthropicBedrockMantle", False),
+        ("AsyncAnthropicBedrockMantle", False),
+        # These subclass Anthropic (lib/foundry.py, lib/aws/_client.py, lib/google_cloud/_client.py).
+        ("AnthropicFoundry", True),
+        ("AnthropicAWS", True),
+        ("AnthropicGoogleCloud", True),
+        ("Anthropic", True),
+    ],
+)
+def test_compliance_review_is_missing_on_the_messages_only_clients(scan: SdkScan, name: str, supported: bool) -> None:
+    if _version_tuple(scan.version) < (2, 14):
+        pytest.skip(f"beta.compliance arrived in 2.14.0; installed {scan.version}")
+    client = _client(scan, name)
+    assert ("beta.compliance" not in client.unsupported) is supported, name
+
+
 # --------------------------------------------------------------------------------------------
 # Beta names
 
@@ -343,6 +503,8 @@ def test_beta_name_sources(scan: SdkScan) -> None:
     assert sign_out.sent_by == ("beta.organization.users.sign_out",)
     threads = _name(scan, "message-threads-2026-08-12")
     assert "beta.messages.thread" in threads.sent_by
+    # The tool runner runs over a thread unless thread=False (lib/threads/_beta_threads.py, _for_tool_runner).
+    assert "beta.messages.tool_runner" in threads.sent_by
     # The fallback middleware's default and the OAuth header are lib values, not resource betas.
     assert any(s.startswith("lib/middleware/") for s in _name(scan, "fallback-credit-2026-07-01").sent_by)
     oauth = _name(scan, "oauth-2025-04-20")
@@ -355,6 +517,28 @@ def test_beta_name_sources(scan: SdkScan) -> None:
     # Never sent automatically any more (SDK history in the fact sheet).
     assert _name(scan, "files-api-2025-04-14").sent_by == ()
     assert _name(scan, "message-batches-2024-09-24").sent_by == ()
+
+
+def test_beta_names_new_in_2_13_and_2_14(scan: SdkScan, sdk_dir: Path) -> None:
+    literal = _literal_names(sdk_dir)
+    version = _version_tuple(scan.version)
+    if version < (2, 14):
+        pytest.skip(
+            f"efs and the Google data controls names are in the Literal from 2.13.0/2.14.0; installed {scan.version}"
+        )
+    assert {"efs-2026-10-01", "google-managed-data-controls-2026-09-01"} <= literal
+    assert _name(scan, "efs-2026-10-01").sent_by == ("beta.organization.external_storage",)
+    assert _name(scan, "google-managed-data-controls-2026-09-01").sent_by == (
+        "beta.organization.providers",
+        "beta.user_profiles.providers",
+    )
+    # Sent by the SDK itself on the user-profile data controls, next to the Google data-controls name.
+    assert _name(scan, "user-profiles-2026-09-04").sent_by == ("beta.user_profiles.providers",)
+    # Still sent by every other beta.user_profiles method, so no longer by the whole resource.
+    profiles = _name(scan, "user-profiles-2026-08-18").sent_by
+    assert "beta.user_profiles" not in profiles
+    assert {"beta.user_profiles.create", "beta.user_profiles.action_urls"} <= set(profiles)
+    assert not [s for s in profiles if s.startswith("beta.user_profiles.providers")]
 
 
 def test_beta_names_have_the_name_shape(scan: SdkScan) -> None:
