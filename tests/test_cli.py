@@ -80,7 +80,7 @@ def test_json_schema_fields(project: Path) -> None:
     data = run_json("pkg", cwd=project)
     assert data["version"] == 1
     assert data["tool"]["name"] == "beta-lint"
-    assert data["registry"]["updated"] == "2026-11-22"
+    assert data["registry"]["updated"] == "2026-12-01"  # rules/registry.toml `updated`
     (diagnostic,) = data["diagnostics"]
     assert set(diagnostic) == {
         "code",
