@@ -549,6 +549,32 @@ def test_beta_names_have_the_name_shape(scan: SdkScan) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# The registry against the generated table (both committed files; no SDK needed)
+
+
+def _covers(prefix: str, path: str) -> bool:
+    """rules/README.md: SDK paths compare whole dotted segments; a path covers everything below it."""
+    return path == prefix or path.startswith(prefix + ".")
+
+
+def test_registry_agrees_with_the_committed_routes_table() -> None:
+    from beta_lint.registry import load_registry_file
+
+    table = load_routes_toml(COMMITTED.read_text(encoding="utf-8"))
+    registry = load_registry_file(ROOT / "rules" / "registry.toml")
+    literal = {b.name for b in table.beta_names if b.in_literal}
+    assert {b.name for b in registry.betas.values() if b.in_sdk_literal} == literal
+    for name in sorted({b.name for b in table.beta_names if b.in_literal or b.sent_by}):
+        entry = registry.get(name)
+        assert entry is not None, f"{name} is in sdk-routes.toml but not in registry.toml"
+        adders = {m.path for m in table.methods if name in m.adds}
+        covered = {m.path for m in table.methods if any(_covers(p, m.path) for p in entry.sdk_added_by)}
+        # sdk-added-by names exactly the methods that add the beta: none missing, none too wide.
+        assert adders - covered == set(), f"{name}: sdk-added-by misses {sorted(adders - covered)}"
+        assert covered - adders == set(), f"{name}: sdk-added-by covers {sorted(covered - adders)}"
+
+
+# --------------------------------------------------------------------------------------------
 # The generated file
 
 
