@@ -421,11 +421,12 @@ def labelled_as(labels: Labels, path: str, line: int) -> str:
 
 
 def tool_commit(tool: list[str], override: str | None) -> str:
+    """The git HEAD of the beta_lint package that `python -m beta_lint` imports where the tool runs."""
     if override:
         return override
     try:
         proc = subprocess.run([sys.executable, "-c", "import beta_lint, os; print(os.path.dirname(beta_lint.__file__))"],
-                              capture_output=True, text=True, timeout=60)
+                              capture_output=True, text=True, timeout=60, cwd=WORK)  # not this checkout
         folder = proc.stdout.strip()
         if folder:
             rev = subprocess.run(["git", "-C", folder, "rev-parse", "--short", "HEAD"], capture_output=True,
