@@ -65,8 +65,8 @@ def guarded(function: F) -> F:
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from beta_lint.config import ConfigError
-        from beta_lint.data import DataError
-        from beta_lint.registry import RegistryError
+        from beta_lint.knowledge.data import DataError
+        from beta_lint.knowledge.registry import RegistryError
 
         try:
             return function(*args, **kwargs)
@@ -172,7 +172,7 @@ def _common_options(function: F) -> F:
 def check(paths: tuple[str, ...], **options: Any) -> None:
     """Check beta names in PATHS (files or folders; '-' for standard input; default '.')."""
     _tolerate_undecodable_names()
-    from beta_lint.run import run_check
+    from beta_lint.pipeline.run import run_check
 
     sys.exit(run_check(list(paths) or ["."], options))
 
@@ -198,7 +198,7 @@ def check(paths: tuple[str, ...], **options: Any) -> None:
 def audit(paths: tuple[str, ...], **options: Any) -> None:
     """Inventory every beta usage in PATHS, grouped by beta."""
     _tolerate_undecodable_names()
-    from beta_lint.run import run_audit
+    from beta_lint.pipeline.run import run_audit
 
     sys.exit(run_audit(list(paths) or ["."], options))
 
@@ -208,8 +208,8 @@ def audit(paths: tuple[str, ...], **options: Any) -> None:
 @guarded
 def rule_command(code: str) -> None:
     """Print the documentation page of rule CODE."""
-    from beta_lint.catalog import page
-    from beta_lint.checks import RULES
+    from beta_lint.checks.catalog import page
+    from beta_lint.checks.rules import RULES
 
     code = code.upper()
     if code not in RULES:
@@ -222,7 +222,7 @@ def rule_command(code: str) -> None:
 @guarded
 def rules_command(output_format: str) -> None:
     """List every rule: code, name, default on/off, fix."""
-    from beta_lint.catalog import page, rules
+    from beta_lint.checks.catalog import page, rules
 
     if output_format == "json":
         data = [
@@ -249,7 +249,7 @@ def registry() -> None:
 
 def _load_registry(config_file: Path | None, registry_file: Path | None) -> Any:
     from beta_lint.config import load_settings
-    from beta_lint.run import build_registry
+    from beta_lint.pipeline.run import build_registry
 
     settings = load_settings(config_file)
     return build_registry(settings, registry_file)
@@ -317,8 +317,8 @@ def registry_show(name: str, output_format: str, config_file: Path | None, regis
 @guarded
 def registry_sync(sdk_path: Path | None, rules_dir: Path | None, check_only: bool) -> None:
     """Regenerate the SDK route table from an installed anthropic package (read statically)."""
-    from beta_lint import sync as sync_module
-    from beta_lint.data import rules_dir as default_rules_dir
+    from beta_lint.knowledge import sdk_scan as sync_module
+    from beta_lint.knowledge.data import rules_dir as default_rules_dir
 
     try:
         package = sync_module.find_sdk(sdk_path)

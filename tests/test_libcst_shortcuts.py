@@ -10,7 +10,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from beta_lint.extract import LineIndex, _spans, _walk
+from beta_lint.python.extract import LineIndex, _spans, _walk
 
 HERE = Path(__file__).parent
 SOURCES = sorted(p for folder in ("corpus", "audit_tree") for p in (HERE / folder).rglob("*.py"))

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from beta_lint import sync as sync_module
-from beta_lint.sync import (
+from beta_lint.knowledge import sdk_scan as sync_module
+from beta_lint.knowledge.sdk_scan import (
     SdkBetaName,
     SdkClient,
     SdkMethod,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from beta_lint.checks import Rule
+from beta_lint.checks.rules import Rule
 from beta_lint.model import Diagnostic, FileResult, Fix, Location
 from beta_lint.report import ReportContext, all_diagnostics, json_text
 from beta_lint.report.fingerprint import SourceLines, absolute_path, fingerprints, repo_relative, utf8_bytes
@@ -30,7 +30,7 @@ _RELATED_MESSAGES = {"BL301": "first sent here"}
 
 def _rule_page(rule: Rule) -> tuple[str, str]:
     """(full description, help text) from the rule's page, or its one-line summary without one."""
-    from beta_lint.catalog import page
+    from beta_lint.checks.catalog import page
 
     try:
         found = page(rule.code)
@@ -158,7 +158,7 @@ def _root_uri(root: str) -> str:
 
 
 def render_sarif(results: Sequence[FileResult], ctx: ReportContext) -> str:
-    from beta_lint.catalog import rules
+    from beta_lint.checks.catalog import rules
 
     all_rules = rules()  # every rule, sorted by code: viewers can describe any code we may emit
     rule_index = {rule.code: index for index, rule in enumerate(all_rules)}

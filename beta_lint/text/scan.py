@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from beta_lint.engine import Linter
+from beta_lint.files.source import Cell, ReadError, read_bytes
 from beta_lint.model import Extraction, FileResult, HeaderText, Location, Request, Usage
-from beta_lint.source import Cell, ReadError, read_bytes
+from beta_lint.pipeline.engine import Linter
 
 _HEADER_RE = re.compile(
     r"anthropic-beta[\"']?\s*[:=]\s*[\"']?(?P<value>[A-Za-z0-9][^\"'\r\n`]*?)\s*(?=[\"'`\r\n]|$)",
@@ -30,7 +30,7 @@ _NAME_RE = re.compile(r"[^,;\s]+")
 
 class _Locator:
     def __init__(self, path: str, text: str) -> None:
-        from beta_lint.extract import LineIndex
+        from beta_lint.python.extract import LineIndex
 
         self.path = path
         self.index = LineIndex(text)

@@ -9,9 +9,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from beta_lint import fixes
+from beta_lint.fix import edits as fixes
+from beta_lint.knowledge.registry import BETA_NAME_RE, Beta, Registry, is_well_formed
 from beta_lint.model import Applicability, Fix, HeaderText, Location, Request, Severity, Usage
-from beta_lint.registry import BETA_NAME_RE, Beta, Registry, is_well_formed
 
 API_REJECTS = 'the API answers 400 "Unexpected value(s) `{name}` for the `anthropic-beta` header"'
 

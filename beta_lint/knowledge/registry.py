@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from beta_lint.data import TOMLDecodeError, load_toml, rules_dir
+from beta_lint.knowledge.data import TOMLDecodeError, load_toml, rules_dir
 
 Status = Literal["active", "ga", "superseded", "retired", "unknown"]
 STATUSES: tuple[Status, ...] = ("active", "ga", "superseded", "retired", "unknown")

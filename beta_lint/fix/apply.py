@@ -15,9 +15,9 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from beta_lint.engine import Linter
+from beta_lint.files.source import Cell, ReadError, SourceFile, decode_python
 from beta_lint.model import Diagnostic, Edit, FileResult
-from beta_lint.source import Cell, ReadError, SourceFile, decode_python
+from beta_lint.pipeline.engine import Linter
 
 MAX_ROUNDS = 10
 
@@ -183,7 +183,7 @@ def _fix_file(
 ) -> FileResult:
     path = result.path
     if path.endswith(".ipynb"):
-        from beta_lint.notebook import fix_notebook
+        from beta_lint.fix.notebook import fix_notebook
 
         return fix_notebook(linter, result, unsafe=unsafe, write=write, writer=writer, outcome=outcome)
     if not path.endswith((".py", ".pyi")) and stdin_data is None:
@@ -216,7 +216,7 @@ def _fix_file(
 
 
 def _unchanged_since_lint(result: FileResult, data: bytes) -> None:
-    from beta_lint.engine import content_digest
+    from beta_lint.pipeline.engine import content_digest
 
     if result.digest is not None and content_digest(data) != result.digest:
         raise FixError("the file changed on disk since it was read; not fixed")

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from beta_lint.checks import RULES, Rule
-from beta_lint.data import rules_dir
+from beta_lint.checks.rules import RULES, Rule
+from beta_lint.knowledge.data import rules_dir
 
 REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
 _SECTION_RE = re.compile(r"^## (.+?)\s*$", re.MULTILINE)

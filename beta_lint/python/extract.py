@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Literal
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from beta_lint.knowledge.routes import RouteTable, SdkClient, SdkRoute
 from beta_lint.model import (
     LINE_END_RE,
     Export,
@@ -30,7 +31,6 @@ from beta_lint.model import (
     Usage,
     UsageKind,
 )
-from beta_lint.routes import RouteTable, SdkClient, SdkRoute
 
 HEADER_KEY = "anthropic-beta"
 # Keys that were meant to be the anthropic-beta header but are not (in a headers mapping).
@@ -1447,7 +1447,7 @@ def _rebind(usages: list[Usage], request: Request) -> list[Usage]:
 
 
 def _looks_dated(text: str) -> bool:
-    from beta_lint.registry import looks_like_beta
+    from beta_lint.knowledge.registry import looks_like_beta
 
     return looks_like_beta(text)
 
@@ -1668,7 +1668,7 @@ def extract(
     Raises libcst.ParserSyntaxError (and RecursionError on absurd nesting); the caller turns
     those into BL999.
     """
-    from beta_lint.slicer import slice_source
+    from beta_lint.python.slicer import slice_source
 
     piece = slice_source(text, candidates) if candidates else None
     module = None

@@ -61,10 +61,10 @@ from typing import Any
 
 import click
 
-from beta_lint.discover import PYTHON_SUFFIXES
-from beta_lint.engine import Linter, lint_one, lint_paths
+from beta_lint.files.discover import PYTHON_SUFFIXES
+from beta_lint.knowledge.registry import STATUSES, Registry
 from beta_lint.model import FileResult, Location, Usage
-from beta_lint.registry import STATUSES, Registry
+from beta_lint.pipeline.engine import Linter, lint_one, lint_paths
 
 DYNAMIC = "<dynamic>"
 DYNAMIC_STATUS = "dynamic"
@@ -456,7 +456,7 @@ def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
 def lint_files(linter: Linter, files: Sequence[str], jobs: int | None, progress: bool) -> list[FileResult]:
     """The same extraction as `check`: Python files (and notebooks) through lint_paths, the rest
     through the text scanner. With a possible progress bar, in chunks, so that it can move."""
-    from beta_lint.textscan import lint_text_files
+    from beta_lint.text.scan import lint_text_files
 
     python_files = [f for f in files if f.endswith(PYTHON_SUFFIXES)]
     text_files = [f for f in files if not f.endswith(PYTHON_SUFFIXES)]
@@ -479,7 +479,7 @@ def lint_files(linter: Linter, files: Sequence[str], jobs: int | None, progress:
 def _lint_stdin(linter: Linter, filename: str, include_text: bool) -> FileResult:
     data = sys.stdin.buffer.read()
     if include_text and filename != "-" and not filename.endswith(PYTHON_SUFFIXES):
-        from beta_lint.textscan import scan_text
+        from beta_lint.text.scan import scan_text
 
         extraction, _notes = scan_text(linter, filename, data.decode("utf-8", errors="replace"))
         return FileResult(filename, (), usages=extraction.usages)
@@ -489,7 +489,7 @@ def _lint_stdin(linter: Linter, filename: str, include_text: bool) -> FileResult
 def audit_command(paths: list[str], options: dict[str, Any]) -> int:
     """Run `beta-lint audit`: 0 done, 1 a use has a --fail-on status, 2 an error."""
     from beta_lint.cli import UsageError
-    from beta_lint.run import _settings, build_linter, build_registry, collect_files, emit_report
+    from beta_lint.pipeline.run import _settings, build_linter, build_registry, collect_files, emit_report
 
     # Every option is checked before any file is read: a typo fails fast, in one line.
     statuses = parse_statuses(options.get("status"), "--status")

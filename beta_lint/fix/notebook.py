@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from beta_lint.model import Diagnostic, FileResult
 
 if TYPE_CHECKING:
-    from beta_lint.engine import Linter
-    from beta_lint.fixer import FixOutcome, Writer
+    from beta_lint.fix.apply import FixOutcome, Writer
+    from beta_lint.pipeline.engine import Linter
 
 
 def _layout(text: str) -> tuple[int | None, bool]:
@@ -34,7 +34,7 @@ def fix_notebook(
 ) -> FileResult:
     import difflib
 
-    from beta_lint.fixer import FixError, _describe, _read, _unchanged_since_lint, fix_text
+    from beta_lint.fix.apply import FixError, _describe, _read, _unchanged_since_lint, fix_text
 
     path = result.path
     original = _read(path)
@@ -55,7 +55,7 @@ def fix_notebook(
         source = cell["source"]
         as_list = isinstance(source, list)
         cell_text = "".join(source) if as_list else source
-        from beta_lint.source import _mask_ipython
+        from beta_lint.files.source import _mask_ipython
 
         masked, _ = _mask_ipython(cell_text)
         new_masked, fixed, left = fix_text(linter, path, masked, diagnostics, unsafe, cell=number)

@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from beta_lint import __version__
-from beta_lint.checks import RULES, Selection, valid_selector
+from beta_lint.checks.rules import RULES, Selection, valid_selector
 from beta_lint.config import Settings, load_settings
-from beta_lint.discover import PYTHON_SUFFIXES, discover
-from beta_lint.engine import Linter, lint_one, lint_paths
+from beta_lint.files.discover import PYTHON_SUFFIXES, discover
+from beta_lint.knowledge.registry import Registry, default_registry, load_registry_file
 from beta_lint.model import FileResult
-from beta_lint.registry import Registry, default_registry, load_registry_file
+from beta_lint.pipeline.engine import Linter, lint_one, lint_paths
 from beta_lint.report import FORMATS, ReportContext, renderer
 
 if TYPE_CHECKING:
-    from beta_lint.cache import ResultCache
+    from beta_lint.files.cache import ResultCache
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -142,7 +142,7 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
             lint_paths(linter, python_files, options.get("jobs"), lambda: open_cache(settings, linter, options))
         )
     if text_files:
-        from beta_lint.textscan import lint_text_files
+        from beta_lint.text.scan import lint_text_files
 
         results.extend(lint_text_files(linter, text_files))
         results.sort(key=lambda r: r.path)
@@ -150,7 +150,7 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
     fixed_counts: dict[str, int] = {}
     fix_failed = False
     if options.get("fix") or options.get("diff"):
-        from beta_lint.fixer import apply_fixes
+        from beta_lint.fix.apply import apply_fixes
 
         outcome = apply_fixes(
             linter,
@@ -209,11 +209,11 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
 
 def open_cache(settings: Settings, linter: Linter, options: dict[str, Any]) -> ResultCache | None:
     """The cache for this configuration, unless --no-cache."""
-    from beta_lint.cache import CACHE_DIR_NAME, ResultCache, config_key
+    from beta_lint.files.cache import CACHE_DIR_NAME, ResultCache, config_key
 
     if options.get("no_cache"):
         return None
-    from beta_lint.data import rules_dir
+    from beta_lint.knowledge.data import rules_dir
 
     data_files = [rules_dir() / name for name in ("sdk-routes.toml", "http-clients.toml")]
     key = config_key(
@@ -242,7 +242,7 @@ def _exit(results: Sequence[FileResult], had_errors: bool, options: dict[str, An
 
 
 def _read_text(path: str, stdin_data: bytes | None) -> str:
-    from beta_lint.source import ReadError, decode_python, read_bytes
+    from beta_lint.files.source import ReadError, decode_python, read_bytes
 
     try:
         data = stdin_data if stdin_data is not None else read_bytes(path)
@@ -269,7 +269,7 @@ def statistics(results: Sequence[FileResult]) -> str:
 
 
 def run_audit(paths: list[str], options: dict[str, Any]) -> int:
-    from beta_lint.audit import audit_command
+    from beta_lint.audit.inventory import audit_command
 
     return audit_command(paths, options)
 

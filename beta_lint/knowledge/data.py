@@ -26,7 +26,7 @@ def rules_dir() -> Path:
     A wheel carries it as `beta_lint/_rules`; a source checkout (editable install, tests)
     has it beside the package as `rules/`.
     """
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the beta_lint package folder
     for candidate in (here / "_rules", here.parent / "rules"):
         if (candidate / "registry.toml").is_file():
             return candidate

@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from beta_lint.data import load_toml, rules_dir
+from beta_lint.knowledge.data import load_toml, rules_dir
 
 _URL_PATH_RE = re.compile(r"(/v1/[A-Za-z0-9_{}./-]*)")
 

@@ -22,9 +22,21 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from beta_lint.cache import ResultCache, Stamp
-    from beta_lint.isolation import Lost
-from beta_lint.checks import RULES, Context, Finding, Rule
+    from beta_lint.files.cache import ResultCache, Stamp
+    from beta_lint.files.isolation import Lost
+from beta_lint.checks.rules import RULES, Context, Finding, Rule
+from beta_lint.files.source import (
+    CANDIDATE_TEXT_RE,
+    Cell,
+    ReadError,
+    SourceFile,
+    candidate_kind,
+    light_file_matters,
+    load_source,
+    read_bytes,
+)
+from beta_lint.knowledge.registry import Registry
+from beta_lint.knowledge.routes import RouteTable, default_route_table
 from beta_lint.model import (
     LINE_END_RE,
     Diagnostic,
@@ -36,18 +48,6 @@ from beta_lint.model import (
     Suppression,
     Usage,
     escape_surrogates,
-)
-from beta_lint.registry import Registry
-from beta_lint.routes import RouteTable, default_route_table
-from beta_lint.source import (
-    CANDIDATE_TEXT_RE,
-    Cell,
-    ReadError,
-    SourceFile,
-    candidate_kind,
-    light_file_matters,
-    load_source,
-    read_bytes,
 )
 
 # Below this many candidate files a process pool costs more than it saves.
@@ -124,7 +124,7 @@ class Linter:
             source = load_source(path, data)
         except ReadError as error:
             return self.failed(path, str(error))
-        import beta_lint.extract  # noqa: F401  (loading libcst must not count against the file's time)
+        import beta_lint.python.extract  # noqa: F401  (loading libcst must not count against the file's time)
 
         try:
             with _time_limit(self.file_timeout):
@@ -208,7 +208,7 @@ class Linter:
     def extract(self, path: str, cell: Cell) -> Extraction:
         import libcst  # imported only when some file needs parsing: start-up stays fast
 
-        from beta_lint.extract import InvalidLiteral, extract
+        from beta_lint.python.extract import InvalidLiteral, extract
 
         _refuse_pathological(cell.text)
         try:
@@ -349,7 +349,7 @@ class Linter:
         codes = ", ".join(suppression.codes) if suppression.codes else "all"
         fix = None
         if text is not None:
-            from beta_lint.fixes import remove_comment
+            from beta_lint.fix.edits import remove_comment
 
             fix = remove_comment(suppression.location, text)
         return Diagnostic(
@@ -506,7 +506,7 @@ def _suppressing(diagnostic: Diagnostic, suppressions: Sequence[Suppression]) ->
 
 
 def _dated(name: str) -> bool:
-    from beta_lint.registry import looks_like_beta
+    from beta_lint.knowledge.registry import looks_like_beta
 
     return looks_like_beta(name)
 
@@ -543,7 +543,7 @@ def _lint_each(linter: Linter, work: Iterable[tuple[str, bytes | None]], jobs: i
     if first is None:
         return  # nothing to parse (a clean commit): neither libcst nor multiprocessing is loaded
     work = itertools.chain((first,), work)
-    from beta_lint.isolation import ChildError, Lost, can_isolate, supervised_map
+    from beta_lint.files.isolation import ChildError, Lost, can_isolate, supervised_map
 
     if not can_isolate():
         work = list(work)
@@ -565,7 +565,7 @@ def _lint_each(linter: Linter, work: Iterable[tuple[str, bytes | None]], jobs: i
 
 
 def _load_libcst() -> None:
-    import beta_lint.extract  # noqa: F401  (each child loads it once, while the parent goes on reading)
+    import beta_lint.python.extract  # noqa: F401  (each child loads it once, while the parent goes on reading)
 
 
 def _lint_item(linter: Linter) -> Callable[[tuple[str, bytes | None]], FileResult]:
@@ -582,7 +582,7 @@ def _prefilter_elsewhere(linter: Linter, paths: Sequence[str]) -> Callable[[], d
     reads it again to parse it) or the one-line reason it could not be read. An empty answer
     (no fork here, or the helper failed) leaves every path to the caller.
     """
-    from beta_lint.isolation import can_isolate
+    from beta_lint.files.isolation import can_isolate
 
     if not can_isolate():
         return None
