@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 import traceback
@@ -13,15 +12,11 @@ from typing import Any, TypeVar
 import click
 
 from beta_lint import __version__
+from beta_lint.errors import EXIT_ERROR, EXIT_FINDINGS, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 ISSUES_URL = "the beta-lint issue tracker"
-
-
-class UsageError(Exception):
-    """An error in what the user asked for: one line on stderr, exit 2."""
 
 
 def _fail(message: str) -> None:
@@ -30,15 +25,6 @@ def _fail(message: str) -> None:
 
 def _split_codes(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
-
-
-def _parse_date(value: str | None, option: str) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option} {value!r}: expected a date YYYY-MM-DD") from None
 
 
 def _tolerate_undecodable_names() -> None:
@@ -249,7 +235,7 @@ def registry() -> None:
 
 def _load_registry(config_file: Path | None, registry_file: Path | None) -> Any:
     from beta_lint.config import load_settings
-    from beta_lint.pipeline.run import build_registry
+    from beta_lint.pipeline.setup import build_registry
 
     settings = load_settings(config_file)
     return build_registry(settings, registry_file)

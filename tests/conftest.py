@@ -18,7 +18,7 @@ from beta_lint.checks.rules import RULES, Selection
 from beta_lint.files.source import Cell
 from beta_lint.knowledge.registry import default_registry
 from beta_lint.model import Diagnostic, Extraction
-from beta_lint.pipeline.engine import Linter
+from beta_lint.pipeline.linter import Linter
 
 TODAY = dt.date(2026, 11, 24)
 

@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from beta_lint.fix import apply as fixer
+from beta_lint.fix import rounds
 from beta_lint.fix.apply import FixError, apply_fixes
-from beta_lint.pipeline.engine import Linter
+from beta_lint.pipeline.linter import Linter
 
 HEAD = "import anthropic\n\nclient = anthropic.Anthropic()\n"
 
@@ -189,7 +190,7 @@ def test_unparseable_result_leaves_file_untouched(monkeypatch: pytest.MonkeyPatc
     linter = make_linter()
     path = write(tmp_path, "a.py", BAD)
     result = linter.lint(str(path))
-    monkeypatch.setattr(fixer, "apply_edits", lambda text, edits: text + "(\n")
+    monkeypatch.setattr(rounds, "apply_edits", lambda text, edits: text + "(\n")
     outcome = apply_fixes(linter, [result], unsafe=False, write=True)
     assert outcome.errors and "would not parse" in outcome.errors[0]
     assert path.read_bytes() == BAD

@@ -35,7 +35,7 @@ from beta_lint.files.source import Cell, ReadError, SourceFile, decode_python
 from beta_lint.fix import apply as fixer
 from beta_lint.knowledge.registry import default_registry
 from beta_lint.model import Diagnostic, Edit, FileResult, Location
-from beta_lint.pipeline.engine import Linter
+from beta_lint.pipeline.linter import Linter
 from beta_lint.report import ReportContext, renderers
 from beta_lint.report.json_report import render_json
 

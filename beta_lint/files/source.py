@@ -205,7 +205,7 @@ def decode_python(data: bytes) -> tuple[str, str]:
 _IPYTHON_LINE_RE = re.compile(r"^\s*(?:[%!]|\?\w|\w+\?\s*$)")
 
 
-def _mask_ipython(source: str) -> tuple[str, tuple[int, ...]]:
+def mask_ipython(source: str) -> tuple[str, tuple[int, ...]]:
     """Blank out IPython magics and shell lines so libcst can parse the cell.
 
     A `%%cell magic` makes the whole cell non-Python. Blanking replaces each character by a
@@ -245,7 +245,7 @@ def notebook_cells(text: str) -> tuple[Cell, ...]:
             source = "".join(str(part) for part in source)
         if not isinstance(source, str):
             continue
-        masked, lines = _mask_ipython(source)
+        masked, lines = mask_ipython(source)
         cells.append(Cell(masked, number, lines))
     return tuple(cells)
 
@@ -259,3 +259,10 @@ def load_source(path: str, data: bytes) -> SourceFile:
         return SourceFile(path, data, "utf-8", text, notebook_cells(text), notebook=True)
     text, encoding = decode_python(data)
     return SourceFile(path, data, encoding, text, (Cell(text, None),))
+
+
+def content_digest(data: bytes) -> str:
+    """What a fix checks before writing: the file still holds the bytes that were linted."""
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()

@@ -13,104 +13,36 @@ import os
 import stat
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from beta_lint.files.source import Cell, ReadError, SourceFile, decode_python
-from beta_lint.model import Diagnostic, Edit, FileResult
-from beta_lint.pipeline.engine import Linter
+from beta_lint.files.source import ReadError, decode_python
+from beta_lint.fix.rounds import (
+    MAX_ROUNDS,
+    FixError,
+    FixOutcome,
+    Relinter,
+    applicable,
+    apply_edits,
+    choose_edits,
+    describe,
+    fix_text,
+    read_original,
+    unchanged_since_lint,
+)
+from beta_lint.model import FileResult
 
-MAX_ROUNDS = 10
-
-
-class FixError(Exception):
-    """A file that could not be fixed safely; the message is one line for the user."""
-
-
-@dataclass
-class FixOutcome:
-    results: list[FileResult]
-    fixed: dict[str, int] = field(default_factory=dict)
-    diff: str = ""
-    errors: list[str] = field(default_factory=list)
-    applied: list[str] = field(default_factory=list)
-    stdin_text: str | None = None
-
-
-def applicable(diagnostic: Diagnostic, unsafe: bool) -> bool:
-    fix = diagnostic.fix
-    return fix is not None and bool(fix.edits) and (fix.applicability == "safe" or unsafe)
-
-
-def choose_edits(diagnostics: Sequence[Diagnostic], unsafe: bool) -> tuple[list[Edit], list[Diagnostic]]:
-    """Edits of the fixes that do not overlap each other (first by position wins)."""
-    chosen: list[Edit] = []
-    fixed: list[Diagnostic] = []
-    taken: list[tuple[int, int]] = []
-    for diagnostic in sorted(diagnostics, key=lambda d: (d.location.offset, d.code)):
-        if not applicable(diagnostic, unsafe):
-            continue
-        assert diagnostic.fix is not None
-        spans = [(e.location.offset, e.location.end_offset) for e in diagnostic.fix.edits]
-        if any(_overlaps(span, other) for span in spans for other in taken):
-            continue
-        if any(e.location.offset == e2.location.offset for e in diagnostic.fix.edits for e2 in chosen):
-            continue  # two insertions at one place: order would be ambiguous
-        taken.extend(spans)
-        chosen.extend(diagnostic.fix.edits)
-        fixed.append(diagnostic)
-    return chosen, fixed
-
-
-def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
-def apply_edits(text: str, edits: Sequence[Edit]) -> str:
-    for edit in sorted(edits, key=lambda e: (e.location.offset, e.location.end_offset), reverse=True):
-        text = text[: edit.location.offset] + edit.content + text[edit.location.end_offset :]
-    return text
-
-
-def _parses(text: str) -> bool:
-    import libcst
-
-    try:
-        libcst.parse_module(text)
-    except (libcst.ParserSyntaxError, RecursionError):
-        return False
-    return True
-
-
-def fix_text(
-    linter: Linter, path: str, text: str, diagnostics: Sequence[Diagnostic], unsafe: bool, cell: int | None = None
-) -> tuple[str, list[Diagnostic], list[Diagnostic]]:
-    """Fix, re-lint, fix again, up to MAX_ROUNDS. Returns (text, fixed, remaining)."""
-    all_fixed: list[Diagnostic] = []
-    current = list(diagnostics)
-    for _ in range(MAX_ROUNDS):
-        edits, fixed = choose_edits(current, unsafe)
-        if not edits:
-            break
-        candidate = apply_edits(text, edits)
-        if not _parses(candidate):
-            raise FixError("the fixed code would not parse; file left unchanged")
-        text = candidate
-        all_fixed.extend(fixed)
-        result = linter.lint_source(SourceFile(path, b"", "utf-8", text, (Cell(text, cell),)))
-        current = list(result.diagnostics)
-    return text, all_fixed, current
-
-
-def _line_ending(text: str) -> str:
-    return "\r\n" if "\r\n" in text else "\n"
-
-
-def _describe(diagnostic: Diagnostic) -> str:
-    loc = diagnostic.location
-    fix = diagnostic.fix
-    message = fix.message if fix is not None else diagnostic.message
-    note = f" ({fix.note})" if fix is not None and fix.note else ""
-    return f"{loc.path}:{loc.line}:{loc.column}: {diagnostic.code} fixed: {message}{note}"
+# The fix stage's public face: apply_fixes, and the round helpers it is built from.
+__all__ = [
+    "MAX_ROUNDS",
+    "FixError",
+    "FixOutcome",
+    "Writer",
+    "applicable",
+    "apply_edits",
+    "apply_fixes",
+    "choose_edits",
+    "write_atomic",
+]
 
 
 def write_atomic(path: str, data: bytes, expected: bytes) -> None:
@@ -146,7 +78,7 @@ Writer = Callable[[str, bytes, bytes], None]
 
 
 def apply_fixes(
-    linter: Linter,
+    linter: Relinter,
     results: Sequence[FileResult],
     *,
     unsafe: bool,
@@ -172,7 +104,7 @@ def apply_fixes(
 
 
 def _fix_file(
-    linter: Linter,
+    linter: Relinter,
     result: FileResult,
     *,
     unsafe: bool,
@@ -188,8 +120,8 @@ def _fix_file(
         return fix_notebook(linter, result, unsafe=unsafe, write=write, writer=writer, outcome=outcome)
     if not path.endswith((".py", ".pyi")) and stdin_data is None:
         return result  # text files are reported, not rewritten
-    original = stdin_data if stdin_data is not None else _read(path)
-    _unchanged_since_lint(result, original)
+    original = stdin_data if stdin_data is not None else read_original(path)
+    unchanged_since_lint(result, original)
     text, encoding = decode_python(original)
     bom = original.startswith(codecs.BOM_UTF8)
     fixed_text, fixed, remaining = fix_text(linter, path, text, result.diagnostics, unsafe)
@@ -202,7 +134,7 @@ def _fix_file(
     if bom and not data.startswith(codecs.BOM_UTF8):
         data = codecs.BOM_UTF8 + data
     outcome.fixed[path] = len(fixed)
-    outcome.applied.extend(_describe(d) for d in fixed)
+    outcome.applied.extend(describe(d) for d in fixed)
     outcome.diff += "".join(
         difflib.unified_diff(
             text.splitlines(keepends=True), fixed_text.splitlines(keepends=True), fromfile=path, tofile=path
@@ -213,18 +145,3 @@ def _fix_file(
     elif write:
         writer(path, data, original)
     return replace(result, diagnostics=tuple(remaining))
-
-
-def _unchanged_since_lint(result: FileResult, data: bytes) -> None:
-    from beta_lint.pipeline.engine import content_digest
-
-    if result.digest is not None and content_digest(data) != result.digest:
-        raise FixError("the file changed on disk since it was read; not fixed")
-
-
-def _read(path: str) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as error:
-        raise FixError(f"cannot read: {error.strerror or error}") from None

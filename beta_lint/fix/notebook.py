@@ -12,11 +12,11 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from beta_lint.fix.rounds import FixError, FixOutcome, Relinter, describe, fix_text, read_original, unchanged_since_lint
 from beta_lint.model import Diagnostic, FileResult
 
 if TYPE_CHECKING:
-    from beta_lint.fix.apply import FixOutcome, Writer
-    from beta_lint.pipeline.engine import Linter
+    from collections.abc import Callable
 
 
 def _layout(text: str) -> tuple[int | None, bool]:
@@ -30,15 +30,19 @@ def dump_like(document: Any, indent: int | None, trailing_newline: bool) -> str:
 
 
 def fix_notebook(
-    linter: Linter, result: FileResult, *, unsafe: bool, write: bool, writer: Writer, outcome: FixOutcome
+    linter: Relinter,
+    result: FileResult,
+    *,
+    unsafe: bool,
+    write: bool,
+    writer: Callable[[str, bytes, bytes], None],
+    outcome: FixOutcome,
 ) -> FileResult:
     import difflib
 
-    from beta_lint.fix.apply import FixError, _describe, _read, _unchanged_since_lint, fix_text
-
     path = result.path
-    original = _read(path)
-    _unchanged_since_lint(result, original)
+    original = read_original(path)
+    unchanged_since_lint(result, original)
     text = original.decode("utf-8")
     document = json.loads(text)
     indent, trailing = _layout(text)
@@ -55,9 +59,9 @@ def fix_notebook(
         source = cell["source"]
         as_list = isinstance(source, list)
         cell_text = "".join(source) if as_list else source
-        from beta_lint.files.source import _mask_ipython
+        from beta_lint.files.source import mask_ipython
 
-        masked, _ = _mask_ipython(cell_text)
+        masked, _ = mask_ipython(cell_text)
         new_masked, fixed, left = fix_text(linter, path, masked, diagnostics, unsafe, cell=number)
         remaining.extend(left)
         if not fixed:
@@ -70,7 +74,7 @@ def fix_notebook(
         return result
     new = dump_like(document, indent, trailing)
     outcome.fixed[path] = len(fixed_total)
-    outcome.applied.extend(_describe(d) for d in fixed_total)
+    outcome.applied.extend(describe(d) for d in fixed_total)
     outcome.diff += "".join(
         difflib.unified_diff(text.splitlines(keepends=True), new.splitlines(keepends=True), fromfile=path, tofile=path)
     )

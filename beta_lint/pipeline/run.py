@@ -6,111 +6,32 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from beta_lint import __version__
-from beta_lint.checks.rules import RULES, Selection, valid_selector
-from beta_lint.config import Settings, load_settings
-from beta_lint.files.discover import PYTHON_SUFFIXES, discover
-from beta_lint.knowledge.registry import Registry, default_registry, load_registry_file
+from beta_lint.checks.rules import RULES
+from beta_lint.config import Settings
+from beta_lint.files.discover import PYTHON_SUFFIXES
 from beta_lint.model import FileResult
-from beta_lint.pipeline.engine import Linter, lint_one, lint_paths
+from beta_lint.pipeline.linter import Linter
+from beta_lint.pipeline.parallel import lint_one, lint_paths
 from beta_lint.report import FORMATS, ReportContext, renderer
 
 if TYPE_CHECKING:
     from beta_lint.files.cache import ResultCache
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+from beta_lint.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, UsageError
+from beta_lint.pipeline.setup import build_linter, build_registry, collect_files, emit_report, load_run_settings
 
 
 class RunError(Exception):
     pass
 
 
-def build_registry(settings: Settings, registry_file: Path | None = None) -> Registry:
-    registry = default_registry()
-    for extra_file in (settings.registry_file, registry_file):
-        if extra_file is not None:
-            extra = load_registry_file(extra_file, origin="config")
-            registry = registry.extended(extra.betas.values(), extra.allowed)
-    return registry.extended(settings.registry_extra, settings.registry_allow)
-
-
-def _codes(values: Sequence[str], option: str) -> tuple[str, ...]:
-    from beta_lint.cli import UsageError
-
-    codes = tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
-    for code in codes:
-        if not valid_selector(code):
-            raise UsageError(f"unknown rule selector {code!r} in {option} (see `beta-lint rules`)")
-    return codes
-
-
-def build_linter(settings: Settings, options: dict[str, Any], registry: Registry) -> Linter:
-    from beta_lint.cli import UsageError, _parse_date
-
-    select = _codes(options.get("select") or (), "--select") or settings.select
-    extend = settings.extend_select + _codes(options.get("extend_select") or (), "--extend-select")
-    ignore = settings.ignore + _codes(options.get("ignore") or (), "--ignore")
-    selection = Selection.build(select, extend, ignore)
-    try:
-        today = _parse_date(options.get("today"), "--today")
-    except UsageError:
-        raise
-    return Linter(
-        registry=registry,
-        enabled=selection.enabled,
-        today=today,
-        per_file_ignores=settings.per_file_ignores,
-        max_file_size=settings.max_file_size,
-        file_timeout=settings.file_timeout,
-    )
-
-
-def _settings(options: dict[str, Any]) -> Settings:
-    settings = load_settings(options.get("config_file"))
-    from dataclasses import replace
-
-    if options.get("no_respect_gitignore"):
-        settings = replace(settings, respect_gitignore=False)
-    return settings
-
-
-def _suffixes(settings: Settings, include_text: bool) -> tuple[str, ...]:
-    return PYTHON_SUFFIXES + (settings.text_suffixes if include_text else ())
-
-
-def collect_files(
-    paths: Sequence[str], settings: Settings, options: dict[str, Any], include_text: bool
-) -> tuple[list[str], list[str]]:
-    found = discover(
-        paths,
-        root=settings.root,
-        exclude=settings.exclude + settings.extend_exclude,
-        respect_gitignore=settings.respect_gitignore,
-        force_exclude=bool(options.get("force_exclude")),
-        suffixes=_suffixes(settings, include_text),
-    )
-    return found.files, found.errors
-
-
-def emit_report(report: str, output_file: Path | None) -> None:
-    """Print the report, or write it to --output-file."""
-    if output_file is None:
-        click.echo(report, nl=False)
-        return
-    output_file.parent.mkdir(parents=True, exist_ok=True)
-    # The same bytes stdout would show: a file name that is not UTF-8 is written as its bytes.
-    output_file.write_text(report, encoding="utf-8", errors="surrogateescape")
-
-
 def run_check(paths: list[str], options: dict[str, Any]) -> int:
-    from beta_lint.cli import UsageError
-
-    settings = _settings(options)
+    settings = load_run_settings(options)
     registry = build_registry(settings, options.get("registry_file"))
     linter = build_linter(settings, options, registry)
     include_text = (
@@ -142,7 +63,7 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
             lint_paths(linter, python_files, options.get("jobs"), lambda: open_cache(settings, linter, options))
         )
     if text_files:
-        from beta_lint.text.scan import lint_text_files
+        from beta_lint.pipeline.text_files import lint_text_files
 
         results.extend(lint_text_files(linter, text_files))
         results.sort(key=lambda r: r.path)
@@ -269,7 +190,7 @@ def statistics(results: Sequence[FileResult]) -> str:
 
 
 def run_audit(paths: list[str], options: dict[str, Any]) -> int:
-    from beta_lint.audit.inventory import audit_command
+    from beta_lint.pipeline.audit import audit_command
 
     return audit_command(paths, options)
 

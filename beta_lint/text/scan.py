@@ -9,11 +9,24 @@ text: an `anthropic-beta` header (`-H "anthropic-beta: a,b"`, `anthropic-beta: a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Protocol
 
-from beta_lint.files.source import Cell, ReadError, read_bytes
-from beta_lint.model import Extraction, FileResult, HeaderText, Location, Request, Usage
-from beta_lint.pipeline.engine import Linter
+from beta_lint.files.source import Cell, ReadError
+from beta_lint.model import Extraction, HeaderText, Location, Request, Usage
+
+if TYPE_CHECKING:
+    from beta_lint.knowledge.routes import RouteTable
+
+
+class FrontEnd(Protocol):
+    """What the text scanner needs: the Python extractor (for code blocks) and the route table."""
+
+    @property
+    def routes(self) -> RouteTable: ...
+
+    def extract(self, path: str, cell: Cell) -> Extraction: ...
+
 
 _HEADER_RE = re.compile(
     r"anthropic-beta[\"']?\s*[:=]\s*[\"']?(?P<value>[A-Za-z0-9][^\"'\r\n`]*?)\s*(?=[\"'`\r\n]|$)",
@@ -50,7 +63,7 @@ def _blank_except(text: str, start: int, end: int) -> str:
     return blank(text[:start]) + text[start:end] + blank(text[end:])
 
 
-def scan_text(linter: Linter, path: str, text: str) -> tuple[Extraction, list[str]]:
+def scan_text(linter: FrontEnd, path: str, text: str) -> tuple[Extraction, list[str]]:
     """Usages in a text file, and one-line notes for Python blocks that did not parse."""
     locator = _Locator(path, text)
     usages: list[Usage] = []
@@ -127,22 +140,3 @@ def _matches(text: str) -> Iterator[tuple[re.Match[str], list[tuple[str, int, in
         ]
         if values:
             yield match, values
-
-
-def lint_text_files(linter: Linter, paths: Sequence[str]) -> list[FileResult]:
-    results: list[FileResult] = []
-    for path in paths:
-        try:
-            data = read_bytes(path, linter.max_file_size)
-        except ReadError as error:
-            results.append(linter.failed(path, str(error)))
-            continue
-        lowered = data.lower()
-        if b"anthropic-beta" not in lowered and b"betas" not in lowered:
-            results.append(FileResult(path, ()))
-            continue
-        text = data.decode("utf-8", errors="replace")
-        extraction, _notes = scan_text(linter, path, text)
-        diagnostics = linter.check(extraction, text)
-        results.append(linter._finish(path, diagnostics, list(extraction.usages), []))
-    return results
