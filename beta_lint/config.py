@@ -138,7 +138,7 @@ def _patterns(path: Path, key: str, patterns: list[str] | tuple[str, ...]) -> No
 
 
 def _codes(path: Path, key: str, value: Any) -> tuple[str, ...]:
-    from beta_lint.checks.rules import valid_selector
+    from beta_lint.checks.selection import valid_selector
 
     codes = _strings(path, key, value)
     for code in codes:

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from beta_lint.checks.rules import RULES, Selection
+from beta_lint.checks.rules import RULES
+from beta_lint.checks.selection import Selection
 from beta_lint.files.source import Cell
 from beta_lint.knowledge.registry import default_registry
 from beta_lint.model import Diagnostic, Extraction

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from beta_lint.checks.rules import RULES, Rule
+from beta_lint.checks.base import Rule
+from beta_lint.checks.rules import RULES
 from beta_lint.knowledge.data import rules_dir
 
 REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")

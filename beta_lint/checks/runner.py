@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from beta_lint.checks.rules import RULES, Context, Finding, Rule
+from beta_lint.checks.base import Context, Finding, Rule
+from beta_lint.checks.rules import RULES
 from beta_lint.knowledge.registry import Registry
 from beta_lint.model import Diagnostic, Extraction, Location, Request, Usage, escape_surrogates
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from beta_lint.checks.rules import Selection, valid_selector
+from beta_lint.checks.selection import Selection, valid_selector
 from beta_lint.config import Settings, load_settings
 from beta_lint.errors import UsageError, parse_date
 from beta_lint.files.discover import PYTHON_SUFFIXES, discover

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from beta_lint.checks.rules import Rule
+from beta_lint.checks.base import Rule
 from beta_lint.model import Diagnostic, FileResult, Fix, Location
 from beta_lint.report import ReportContext, all_diagnostics, json_text
 from beta_lint.report.fingerprint import SourceLines, absolute_path, fingerprints, repo_relative, utf8_bytes
