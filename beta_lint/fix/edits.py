@@ -16,7 +16,7 @@ _CLOSERS = "])}"
 
 def _edit(location: Location, source: str, start: int, end: int, content: str) -> Edit:
     """An edit on [start, end) of the same text `location` refers to."""
-    from beta_lint.python.extract import LineIndex  # local: only needed when a fix is built
+    from beta_lint.python.positions import LineIndex  # local: only needed when a fix is built
 
     index = LineIndex(source)
     line, column = index.position(start)

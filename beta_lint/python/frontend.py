@@ -29,7 +29,8 @@ def extract_cell(
     """Every beta usage in one cell of Python; a `ReadError` when it does not parse."""
     import libcst  # imported only when some file needs parsing: start-up stays fast
 
-    from beta_lint.python.extract import InvalidLiteral, extract
+    from beta_lint.python.extract import extract
+    from beta_lint.python.literals import InvalidLiteral
 
     refuse_pathological(cell.text)
     try:

@@ -43,7 +43,7 @@ _NAME_RE = re.compile(r"[^,;\s]+")
 
 class _Locator:
     def __init__(self, path: str, text: str) -> None:
-        from beta_lint.python.extract import LineIndex
+        from beta_lint.python.positions import LineIndex
 
         self.path = path
         self.index = LineIndex(text)
