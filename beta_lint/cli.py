@@ -303,13 +303,15 @@ def registry_show(name: str, output_format: str, config_file: Path | None, regis
 @guarded
 def registry_sync(sdk_path: Path | None, rules_dir: Path | None, check_only: bool) -> None:
     """Regenerate the SDK route table from an installed anthropic package (read statically)."""
-    from beta_lint.knowledge import sdk_scan as sync_module
     from beta_lint.knowledge.data import rules_dir as default_rules_dir
+    from beta_lint.knowledge.sdk.records import SyncError
+    from beta_lint.knowledge.sdk.scan import find_sdk
+    from beta_lint.knowledge.sdk.writer import sync
 
     try:
-        package = sync_module.find_sdk(sdk_path)
-        changes = sync_module.sync(rules_dir or default_rules_dir(), package, write=not check_only)
-    except sync_module.SyncError as error:
+        package = find_sdk(sdk_path)
+        changes = sync(rules_dir or default_rules_dir(), package, write=not check_only)
+    except SyncError as error:
         raise UsageError(str(error)) from None
     for line in changes:
         click.echo(line)
