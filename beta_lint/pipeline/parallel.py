@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 # Below this many candidate files a process pool costs more than it saves.
 _POOL_THRESHOLD = 24
-# From this many files, file stamps answer for unchanged files (see cache.py); below it,
+# From this many files, file stamps answer for unchanged files (see files/cache.py); below it,
 # reading a few files costs less than loading a large cache.
 _STAMP_THRESHOLD = 64
 # From this many files to read, a helper process reads and prefilters half of them.

@@ -38,7 +38,7 @@ def extract(
 ) -> Extraction:
     """Parse `text` once and return every usage, request and suppression in it.
 
-    With `candidates`, a large file is sliced to the statements that can matter (slicer.py).
+    With `candidates`, a large file is sliced to the statements that can matter (python/slicer.py).
     Raises libcst.ParserSyntaxError (and RecursionError on absurd nesting); the caller turns
     those into BL999.
     """

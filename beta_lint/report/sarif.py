@@ -21,7 +21,7 @@ SARIF_VERSION = "2.1.0"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "betaLintContent/v1"
 
-# The hundreds digit of a code is its family (checks.py groups the rules the same way).
+# The hundreds digit of a code is its family (checks/ has one module per family).
 _FAMILY_TAGS = {"0": "beta-name", "1": "lifecycle", "2": "endpoint", "3": "header", "9": "meta"}
 
 # What a related location is, as seen from the finding that points at it.
