@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
@@ -24,10 +23,6 @@ if TYPE_CHECKING:
 
 from beta_lint.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, UsageError
 from beta_lint.pipeline.setup import build_linter, build_registry, collect_files, emit_report, load_run_settings
-
-
-class RunError(Exception):
-    pass
 
 
 def run_check(paths: list[str], options: dict[str, Any]) -> int:
@@ -193,7 +188,3 @@ def run_audit(paths: list[str], options: dict[str, Any]) -> int:
     from beta_lint.pipeline.audit import audit_command
 
     return audit_command(paths, options)
-
-
-def today_or(value: str | None) -> dt.date:
-    return dt.date.fromisoformat(value) if value else dt.date.today()
