@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from beta_lint.fix import apply as fixer
-from beta_lint.fix import rounds
 from beta_lint.fix.apply import FixError, apply_fixes
 from beta_lint.pipeline.linter import Linter
 
@@ -190,7 +189,7 @@ def test_unparseable_result_leaves_file_untouched(monkeypatch: pytest.MonkeyPatc
     linter = make_linter()
     path = write(tmp_path, "a.py", BAD)
     result = linter.lint(str(path))
-    monkeypatch.setattr(rounds, "apply_edits", lambda text, edits: text + "(\n")
+    monkeypatch.setattr(fixer, "apply_edits", lambda text, edits: text + "(\n")
     outcome = apply_fixes(linter, [result], unsafe=False, write=True)
     assert outcome.errors and "would not parse" in outcome.errors[0]
     assert path.read_bytes() == BAD

@@ -15,34 +15,80 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from beta_lint.files.source import ReadError, decode_python
-from beta_lint.fix.rounds import (
-    MAX_ROUNDS,
-    FixError,
-    FixOutcome,
-    Relinter,
-    applicable,
-    apply_edits,
-    choose_edits,
-    describe,
-    fix_text,
-    read_original,
-    unchanged_since_lint,
-)
-from beta_lint.model import FileResult
+from beta_lint.files.source import Cell, ReadError, SourceFile, decode_python
+from beta_lint.fix.common import FixError, FixOutcome, Relinter, describe, read_original, unchanged_since_lint
+from beta_lint.model import Diagnostic, Edit, FileResult
 
-# The fix stage's public face: apply_fixes, and the round helpers it is built from.
-__all__ = [
-    "MAX_ROUNDS",
-    "FixError",
-    "FixOutcome",
-    "Writer",
-    "applicable",
-    "apply_edits",
-    "apply_fixes",
-    "choose_edits",
-    "write_atomic",
-]
+MAX_ROUNDS = 10
+
+
+def applicable(diagnostic: Diagnostic, unsafe: bool) -> bool:
+    fix = diagnostic.fix
+    return fix is not None and bool(fix.edits) and (fix.applicability == "safe" or unsafe)
+
+
+def choose_edits(diagnostics: Sequence[Diagnostic], unsafe: bool) -> tuple[list[Edit], list[Diagnostic]]:
+    """Edits of the fixes that do not overlap each other (first by position wins)."""
+    chosen: list[Edit] = []
+    fixed: list[Diagnostic] = []
+    taken: list[tuple[int, int]] = []
+    for diagnostic in sorted(diagnostics, key=lambda d: (d.location.offset, d.code)):
+        if not applicable(diagnostic, unsafe):
+            continue
+        assert diagnostic.fix is not None
+        spans = [(e.location.offset, e.location.end_offset) for e in diagnostic.fix.edits]
+        if any(_overlaps(span, other) for span in spans for other in taken):
+            continue
+        if any(e.location.offset == e2.location.offset for e in diagnostic.fix.edits for e2 in chosen):
+            continue  # two insertions at one place: order would be ambiguous
+        taken.extend(spans)
+        chosen.extend(diagnostic.fix.edits)
+        fixed.append(diagnostic)
+    return chosen, fixed
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+    for edit in sorted(edits, key=lambda e: (e.location.offset, e.location.end_offset), reverse=True):
+        text = text[: edit.location.offset] + edit.content + text[edit.location.end_offset :]
+    return text
+
+
+def _parses(text: str) -> bool:
+    import libcst
+
+    try:
+        libcst.parse_module(text)
+    except (libcst.ParserSyntaxError, RecursionError):
+        return False
+    return True
+
+
+def fix_text(
+    linter: Relinter, path: str, text: str, diagnostics: Sequence[Diagnostic], unsafe: bool, cell: int | None = None
+) -> tuple[str, list[Diagnostic], list[Diagnostic]]:
+    """Fix, re-lint, fix again, up to MAX_ROUNDS. Returns (text, fixed, remaining)."""
+    all_fixed: list[Diagnostic] = []
+    current = list(diagnostics)
+    for _ in range(MAX_ROUNDS):
+        edits, fixed = choose_edits(current, unsafe)
+        if not edits:
+            break
+        candidate = apply_edits(text, edits)
+        if not _parses(candidate):
+            raise FixError("the fixed code would not parse; file left unchanged")
+        text = candidate
+        all_fixed.extend(fixed)
+        result = linter.lint_source(SourceFile(path, b"", "utf-8", text, (Cell(text, cell),)))
+        current = list(result.diagnostics)
+    return text, all_fixed, current
+
+
+def _line_ending(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
 
 
 def write_atomic(path: str, data: bytes, expected: bytes) -> None:
@@ -117,7 +163,9 @@ def _fix_file(
     if path.endswith(".ipynb"):
         from beta_lint.fix.notebook import fix_notebook
 
-        return fix_notebook(linter, result, unsafe=unsafe, write=write, writer=writer, outcome=outcome)
+        return fix_notebook(
+            linter, result, unsafe=unsafe, write=write, writer=writer, outcome=outcome, fix_text=fix_text
+        )
     if not path.endswith((".py", ".pyi")) and stdin_data is None:
         return result  # text files are reported, not rewritten
     original = stdin_data if stdin_data is not None else read_original(path)

@@ -12,7 +12,15 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from beta_lint.fix.rounds import FixError, FixOutcome, Relinter, describe, fix_text, read_original, unchanged_since_lint
+from beta_lint.fix.common import (
+    FixError,
+    FixOutcome,
+    Relinter,
+    TextFixer,
+    describe,
+    read_original,
+    unchanged_since_lint,
+)
 from beta_lint.model import Diagnostic, FileResult
 
 if TYPE_CHECKING:
@@ -37,7 +45,9 @@ def fix_notebook(
     write: bool,
     writer: Callable[[str, bytes, bytes], None],
     outcome: FixOutcome,
+    fix_text: TextFixer,
 ) -> FileResult:
+    """Fix the code cells of one notebook with `fix_text` (apply.fix_text), keeping its JSON layout."""
     import difflib
 
     path = result.path
