@@ -223,3 +223,17 @@ def test_module_is_small_and_says_what_it_owns(name: str) -> None:
     if path.name == "__init__.py" and name.count(".") == 1:
         doc = ast.get_docstring(ast.parse(text))
         assert doc and len(doc.split()) >= 12, f"{name} needs a docstring: what it owns, what it may import"
+
+
+LIBCST_INTERNALS = ("libcst._", "_visit_and_replace_children", "._codegen(", "CodegenState", "._gen(")
+
+
+def test_libcst_internals_only_in_the_shortcuts_module() -> None:
+    """A libcst upgrade that breaks a shortcut must touch one file (with its fallback)."""
+    users = sorted(
+        name
+        for name, path in modules().items()
+        if name != "beta_lint.python.libcst_shortcuts"
+        and any(marker in path.read_text(encoding="utf-8") for marker in LIBCST_INTERNALS)
+    )
+    assert not users, f"libcst internals used outside python/libcst_shortcuts.py: {users}"
