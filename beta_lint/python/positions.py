@@ -10,8 +10,6 @@ from beta_lint.model import (
     LINE_END_RE,
 )
 
-# ---------------------------------------------------------------- positions
-
 
 class LineIndex:
     """Converts libcst's (line, 0-based column) positions to code-point offsets and back.

@@ -367,10 +367,6 @@ class Package:
         return None
 
 
-# --------------------------------------------------------------------------------------------
-# The resource tree
-
-
 # What the scanner learns per method (Facts) and per followed helper (Summary).
 @dataclass
 class Summary:

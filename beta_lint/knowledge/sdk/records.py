@@ -101,7 +101,3 @@ class SdkScan:
 
     def beta_name(self, name: str) -> SdkBetaName | None:
         return next((b for b in self.beta_names if b.name == name), None)
-
-
-# --------------------------------------------------------------------------------------------
-# Locating the SDK

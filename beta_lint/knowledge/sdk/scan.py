@@ -77,10 +77,6 @@ def _read_version(package_dir: Path) -> str:
     raise SyncError(f"no __version__ string in {path}")
 
 
-# --------------------------------------------------------------------------------------------
-# Static name resolution over the package's modules
-
-
 def _public_modules(pkg: Package) -> Iterator[str]:
     """The package itself and the public modules of `anthropic.lib`: where client classes are exported."""
     for name in sorted(pkg.modules):
@@ -316,7 +312,3 @@ def _scan_beta_names(scanner: Scanner, methods: list[SdkMethod]) -> list[SdkBeta
 
 def _is_name(node: ast.expr, name: str) -> bool:
     return (isinstance(node, ast.Name) and node.id == name) or (isinstance(node, ast.Attribute) and node.attr == name)
-
-
-# --------------------------------------------------------------------------------------------
-# TOML
