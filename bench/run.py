@@ -706,10 +706,10 @@ def build_precommit(manifest: dict[str, object], candidates: Callable[[list[Path
 
 CANDIDATE_SNIPPET = r"""
 import json, sys
-from beta_lint.source import could_hold_beta
+from beta_lint.files.source import could_hold_beta
 extra = ()
 try:
-    from beta_lint.registry import default_registry, looks_like_beta
+    from beta_lint.knowledge.registry import default_registry, looks_like_beta
     registry = default_registry()
     extra = tuple(n.encode() for n in registry.names() if not looks_like_beta(n))
     extra += tuple(n.encode() for n in registry.allowed)
@@ -732,7 +732,7 @@ def make_candidate_finder(tools: Tools) -> tuple[Callable[[list[Path]], list[Pat
         return fallback, "a copy of beta-lint's prefilter regex (its interpreter was not found)"
     probe = quick([str(tools.beta_lint_python), "-c", CANDIDATE_SNIPPET], timeout=60, env=None)
     if probe.returncode != 0:
-        return fallback, "a copy of beta-lint's prefilter regex (beta_lint.source.could_hold_beta did not import)"
+        return fallback, "a copy of beta-lint's prefilter regex (beta_lint.files.source.could_hold_beta did not import)"
 
     def own(paths: list[Path]) -> list[Path]:
         done = subprocess.run(
@@ -746,7 +746,7 @@ def make_candidate_finder(tools: Tools) -> tuple[Callable[[list[Path]], list[Pat
             return fallback(paths)
         return [Path(p) for p in json.loads(done.stdout)]
 
-    return own, "beta-lint's own prefilter (beta_lint.source.could_hold_beta)"
+    return own, "beta-lint's own prefilter (beta_lint.files.source.could_hold_beta)"
 
 
 # ---------------------------------------------------------------- what to run

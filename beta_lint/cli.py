@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 import traceback
@@ -13,32 +12,15 @@ from typing import Any, TypeVar
 import click
 
 from beta_lint import __version__
+from beta_lint.errors import EXIT_ERROR, EXIT_FINDINGS, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 ISSUES_URL = "the beta-lint issue tracker"
-
-
-class UsageError(Exception):
-    """An error in what the user asked for: one line on stderr, exit 2."""
 
 
 def _fail(message: str) -> None:
     click.echo(f"beta-lint: error: {message}", err=True)
-
-
-def _split_codes(values: Sequence[str]) -> tuple[str, ...]:
-    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
-
-
-def _parse_date(value: str | None, option: str) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option} {value!r}: expected a date YYYY-MM-DD") from None
 
 
 def _tolerate_undecodable_names() -> None:
@@ -52,10 +34,9 @@ def _tolerate_undecodable_names() -> None:
                 pass
 
 
-def _json(data: object) -> str:
-    import json  # only the commands that print JSON pay for it
-
-    return json.dumps(data, indent=2)
+def _echo(lines: Sequence[str]) -> None:
+    for line in lines:
+        click.echo(line)
 
 
 def guarded(function: F) -> F:
@@ -65,8 +46,8 @@ def guarded(function: F) -> F:
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from beta_lint.config import ConfigError
-        from beta_lint.data import DataError
-        from beta_lint.registry import RegistryError
+        from beta_lint.knowledge.data import DataError
+        from beta_lint.knowledge.registry import RegistryError
 
         try:
             return function(*args, **kwargs)
@@ -172,7 +153,7 @@ def _common_options(function: F) -> F:
 def check(paths: tuple[str, ...], **options: Any) -> None:
     """Check beta names in PATHS (files or folders; '-' for standard input; default '.')."""
     _tolerate_undecodable_names()
-    from beta_lint.run import run_check
+    from beta_lint.pipeline.run import run_check
 
     sys.exit(run_check(list(paths) or ["."], options))
 
@@ -198,7 +179,7 @@ def check(paths: tuple[str, ...], **options: Any) -> None:
 def audit(paths: tuple[str, ...], **options: Any) -> None:
     """Inventory every beta usage in PATHS, grouped by beta."""
     _tolerate_undecodable_names()
-    from beta_lint.run import run_audit
+    from beta_lint.pipeline.run import run_audit
 
     sys.exit(run_audit(list(paths) or ["."], options))
 
@@ -208,13 +189,9 @@ def audit(paths: tuple[str, ...], **options: Any) -> None:
 @guarded
 def rule_command(code: str) -> None:
     """Print the documentation page of rule CODE."""
-    from beta_lint.catalog import page
-    from beta_lint.checks import RULES
+    from beta_lint.pipeline.listings import rule_page
 
-    code = code.upper()
-    if code not in RULES:
-        raise UsageError(f"unknown rule {code!r} (see `beta-lint rules`)")
-    click.echo(page(code).text.rstrip())
+    _echo(rule_page(code))
 
 
 @main.command("rules")
@@ -222,37 +199,14 @@ def rule_command(code: str) -> None:
 @guarded
 def rules_command(output_format: str) -> None:
     """List every rule: code, name, default on/off, fix."""
-    from beta_lint.catalog import page, rules
+    from beta_lint.pipeline.listings import rule_list
 
-    if output_format == "json":
-        data = [
-            {
-                "code": r.code,
-                "name": r.name,
-                "default": r.default,
-                "severity": r.severity,
-                "fix": r.fix,
-                "summary": page(r.code).summary,
-            }
-            for r in rules()
-        ]
-        click.echo(_json(data))
-        return
-    for r in rules():
-        click.echo(f"{r.code}  {r.name:<32} {'on ' if r.default else 'off'}  {r.severity:<7}  fix: {r.fix or '-'}")
+    _echo(rule_list(output_format))
 
 
 @main.group()
 def registry() -> None:
     """Show or update the registry of known betas."""
-
-
-def _load_registry(config_file: Path | None, registry_file: Path | None) -> Any:
-    from beta_lint.config import load_settings
-    from beta_lint.run import build_registry
-
-    settings = load_settings(config_file)
-    return build_registry(settings, registry_file)
 
 
 @registry.command("list")
@@ -262,16 +216,9 @@ def _load_registry(config_file: Path | None, registry_file: Path | None) -> Any:
 @guarded
 def registry_list(output_format: str, config_file: Path | None, registry_file: Path | None) -> None:
     """List every known beta."""
-    reg = _load_registry(config_file, registry_file)
-    if output_format == "json":
-        data = {"version": 1, "updated": reg.updated, "betas": [reg.betas[n].to_json() for n in reg.names()]}
-        click.echo(_json(data))
-        return
-    width = max((len(n) for n in reg.names()), default=10)
-    for name in reg.names():
-        beta = reg.betas[name]
-        extra = f" -> {beta.successor}" if beta.successor else ""
-        click.echo(f"{name:<{width}}  {beta.status:<10} {beta.confidence:<6}{extra}")
+    from beta_lint.pipeline.listings import registry_list as listing
+
+    _echo(listing(output_format, config_file, registry_file))
 
 
 @registry.command("show")
@@ -282,21 +229,9 @@ def registry_list(output_format: str, config_file: Path | None, registry_file: P
 @guarded
 def registry_show(name: str, output_format: str, config_file: Path | None, registry_file: Path | None) -> None:
     """Show everything the registry knows about beta NAME."""
-    reg = _load_registry(config_file, registry_file)
-    beta = reg.get(name)
-    if beta is None:
-        close = reg.versions_of(name) or reg.closest(name, 3)
-        hint = f"; known: {', '.join(close)}" if close else ""
-        raise UsageError(f"{name!r} is not in the registry{hint}")
-    data = beta.to_json()
-    if output_format == "json":
-        click.echo(_json(data))
-        return
-    for key, value in data.items():
-        if value in (None, [], False) and key not in ("changes_behaviour",):
-            continue
-        shown = ", ".join(value) if isinstance(value, list) else value
-        click.echo(f"{key.replace('_', '-') + ':':<22} {shown}")
+    from beta_lint.pipeline.listings import registry_show as entry_lines
+
+    _echo(entry_lines(name, output_format, config_file, registry_file))
 
 
 @registry.command("sync")
@@ -317,19 +252,11 @@ def registry_show(name: str, output_format: str, config_file: Path | None, regis
 @guarded
 def registry_sync(sdk_path: Path | None, rules_dir: Path | None, check_only: bool) -> None:
     """Regenerate the SDK route table from an installed anthropic package (read statically)."""
-    from beta_lint import sync as sync_module
-    from beta_lint.data import rules_dir as default_rules_dir
+    from beta_lint.pipeline.listings import registry_sync as run_sync
 
-    try:
-        package = sync_module.find_sdk(sdk_path)
-        changes = sync_module.sync(rules_dir or default_rules_dir(), package, write=not check_only)
-    except sync_module.SyncError as error:
-        raise UsageError(str(error)) from None
-    for line in changes:
-        click.echo(line)
-    if not changes:
-        click.echo("sdk-routes.toml is up to date")
-    if check_only and changes:
+    lines, changed = run_sync(sdk_path, rules_dir, check_only)
+    _echo(lines)
+    if check_only and changed:
         sys.exit(EXIT_FINDINGS)
 
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from beta_lint.data import TOMLDecodeError, load_toml
-from beta_lint.registry import Beta, RegistryError, parse_entry
+from beta_lint.knowledge.data import TOMLDecodeError, load_toml
+from beta_lint.knowledge.registry import Beta, RegistryError, parse_entry
 
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".bzr",
@@ -138,7 +138,7 @@ def _patterns(path: Path, key: str, patterns: list[str] | tuple[str, ...]) -> No
 
 
 def _codes(path: Path, key: str, value: Any) -> tuple[str, ...]:
-    from beta_lint.checks import valid_selector
+    from beta_lint.checks.selection import valid_selector
 
     codes = _strings(path, key, value)
     for code in codes:

@@ -14,11 +14,12 @@ from typing import Any
 
 import pytest
 
-from beta_lint.checks import RULES, Selection
-from beta_lint.engine import Linter
+from beta_lint.checks.rules import RULES
+from beta_lint.checks.selection import Selection
+from beta_lint.files.source import Cell
+from beta_lint.knowledge.registry import default_registry
 from beta_lint.model import Diagnostic, Extraction
-from beta_lint.registry import default_registry
-from beta_lint.source import Cell
+from beta_lint.pipeline.linter import Linter
 
 TODAY = dt.date(2026, 11, 24)
 

@@ -36,7 +36,8 @@ import click
 import pytest
 from conftest import run_cli
 
-from beta_lint.audit import BetaUses, Report, is_test_path, render_table, uses_of
+from beta_lint.audit.inventory import BetaUses, Report, is_test_path, uses_of
+from beta_lint.audit.render import render_table
 from beta_lint.model import Location, Request, Usage
 
 TREE = Path(__file__).resolve().parent / "audit_tree"

@@ -106,7 +106,7 @@ def _reads(project: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[
     """Which files a run in-process reads, and what it reports."""
     from click.testing import CliRunner
 
-    import beta_lint.engine as engine
+    import beta_lint.pipeline.parallel as engine
     from beta_lint.cli import main
 
     read: list[str] = []

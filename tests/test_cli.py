@@ -296,7 +296,7 @@ def test_unlistable_folder_is_reported_and_run_goes_on(project: Path, monkeypatc
     # Root ignores permissions, so deny listing the way the OS would: through os.walk's onerror.
     from click.testing import CliRunner
 
-    import beta_lint.discover as discover
+    import beta_lint.files.discover as discover
     from beta_lint.cli import main
 
     write(project, "secret/inner.py", BAD)

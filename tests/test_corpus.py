@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from beta_lint.checks import RULES
+from beta_lint.checks.rules import RULES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -167,7 +167,7 @@ def test_expectations_are_well_formed() -> None:
 def test_catalog_defaults_match_the_implemented_rules() -> None:
     wrong = [c for c in OFF_BY_DEFAULT if c in RULES and RULES[c].default]
     wrong += [c for c, rule in RULES.items() if not rule.default and c not in OFF_BY_DEFAULT]
-    assert not wrong, f"OFF_BY_DEFAULT disagrees with beta_lint.checks.RULES for {sorted(wrong)}"
+    assert not wrong, f"OFF_BY_DEFAULT disagrees with beta_lint.checks.rules.RULES for {sorted(wrong)}"
 
 
 # ---------------------------------------------------------------- the runs

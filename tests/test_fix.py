@@ -14,9 +14,9 @@ from conftest import TODAY, make_linter, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beta_lint import fixer
-from beta_lint.engine import Linter
-from beta_lint.fixer import FixError, apply_fixes
+from beta_lint.fix import apply as fixer
+from beta_lint.fix.apply import FixError, apply_fixes
+from beta_lint.pipeline.linter import Linter
 
 HEAD = "import anthropic\n\nclient = anthropic.Anthropic()\n"
 

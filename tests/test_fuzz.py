@@ -30,13 +30,14 @@ from fuzz_settings import FUZZ, examples
 from hypothesis import assume, event, given, note
 from hypothesis import strategies as st
 
-from beta_lint import __version__, fixer
-from beta_lint.engine import Linter
+from beta_lint import __version__
+from beta_lint.files.source import Cell, ReadError, SourceFile, decode_python
+from beta_lint.fix import apply as fixer
+from beta_lint.knowledge.registry import default_registry
 from beta_lint.model import Diagnostic, Edit, FileResult, Location
-from beta_lint.registry import default_registry
+from beta_lint.pipeline.linter import Linter
 from beta_lint.report import ReportContext, renderers
 from beta_lint.report.json_report import render_json
-from beta_lint.source import Cell, ReadError, SourceFile, decode_python
 
 LINTER = make_linter(today=TODAY)  # every rule, default-off ones included
 REGISTRY = default_registry()

@@ -33,11 +33,11 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 from test_fuzz import validate_report
 
-import beta_lint.run as run_module
-import beta_lint.source as source_module
-from beta_lint.checks import RULES
+import beta_lint.files.source as source_module
+import beta_lint.pipeline.setup as run_module
+from beta_lint.checks.rules import RULES
 from beta_lint.cli import main
-from beta_lint.data import loads_toml
+from beta_lint.knowledge.data import loads_toml
 from beta_lint.report import FORMATS
 
 BAD = (

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from beta_lint.isolation import ChildError, Lost, can_isolate, supervised_map
+from beta_lint.files.isolation import ChildError, Lost, can_isolate, supervised_map
 
 pytestmark = pytest.mark.skipif(not can_isolate(), reason="needs fork")
 

@@ -10,7 +10,9 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from beta_lint.extract import LineIndex, _spans, _walk
+from beta_lint.python.libcst_shortcuts import node_spans as _spans
+from beta_lint.python.libcst_shortcuts import walk as _walk
+from beta_lint.python.positions import LineIndex
 
 HERE = Path(__file__).parent
 SOURCES = sorted(p for folder in ("corpus", "audit_tree") for p in (HERE / folder).rglob("*.py"))

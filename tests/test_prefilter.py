@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from conftest import make_linter, run_cli
 
-from beta_lint.engine import Linter
-from beta_lint.source import candidate_kind, light_file_matters
+from beta_lint.files.source import candidate_kind, light_file_matters
+from beta_lint.pipeline.linter import Linter
 
 # Word-only files the extractor can report nothing in: libcst is never asked.
 SKIPPED = {
@@ -100,7 +100,7 @@ def test_a_large_run_shares_the_prefilter_and_loses_nothing(project: Path) -> No
 
 
 def test_the_helper_answers_for_each_file(tmp_path: Path) -> None:
-    from beta_lint.engine import _prefilter_elsewhere
+    from beta_lint.pipeline.parallel import _prefilter_elsewhere
 
     clean = _write(tmp_path, "clean.py", "x = 1\n")
     sender = _write(tmp_path, "sender.py", PARSED["sender.py"])
@@ -115,7 +115,7 @@ def test_the_helper_answers_for_each_file(tmp_path: Path) -> None:
 
 
 def test_a_failing_helper_leaves_its_files_to_the_main_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import beta_lint.engine as engine
+    import beta_lint.pipeline.parallel as engine
 
     files = [_write(tmp_path, f"f{index}.py", "x = 1\n") for index in range(6)]
     files.append(_write(tmp_path, "sender.py", PARSED["sender.py"]))

@@ -21,7 +21,7 @@ import pytest
 from jsonschema import Draft4Validator
 
 from beta_lint import __version__
-from beta_lint.catalog import page, rules
+from beta_lint.checks.catalog import page, rules
 from beta_lint.model import Diagnostic, Location
 from beta_lint.report.fingerprint import display_path, fingerprints, repo_relative, utf8_bytes
 from beta_lint.report.github import annotation, annotation_path, escape_data, escape_property

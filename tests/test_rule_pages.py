@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from beta_lint import catalog
-from beta_lint.checks import RULES
-from beta_lint.data import rules_dir
+from beta_lint.checks import catalog
+from beta_lint.checks.rules import RULES
+from beta_lint.knowledge.data import rules_dir
 
 TODAY = "2026-11-24"
 

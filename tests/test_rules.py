@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from conftest import codes, lint
 
-from beta_lint.registry import Beta, default_registry
+from beta_lint.knowledge.registry import Beta, default_registry
 
 HEADER = "import anthropic\nclient = anthropic.Anthropic()\n"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import make_linter
 
-import beta_lint.slicer as slicer
-from beta_lint.source import CANDIDATE_TEXT_RE, decode_python
+import beta_lint.python.slicer as slicer
+from beta_lint.files.source import CANDIDATE_TEXT_RE, decode_python
 
 HERE = Path(__file__).parent
 FILLER = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(200))
@@ -78,7 +78,7 @@ def test_unbalanced_text_is_not_sliced() -> None:
     ],
 )
 def test_fast_prefilter_agrees_with_its_regular_expression(data: bytes) -> None:
-    from beta_lint.source import _CANDIDATE_RE, could_hold_beta
+    from beta_lint.files.source import _CANDIDATE_RE, could_hold_beta
 
     assert could_hold_beta(data) == bool(_CANDIDATE_RE.search(data))
 

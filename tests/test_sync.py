@@ -15,20 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from beta_lint import sync as sync_module
-from beta_lint.sync import (
-    SdkBetaName,
-    SdkClient,
-    SdkMethod,
-    SdkScan,
-    SyncError,
-    diff_scans,
-    find_sdk,
-    load_routes_toml,
-    render_routes_toml,
-    scan_sdk,
-    sync,
-)
+from beta_lint.knowledge.sdk import records
+from beta_lint.knowledge.sdk import writer as sync_module
+from beta_lint.knowledge.sdk.records import SdkBetaName, SdkClient, SdkMethod, SdkScan, SyncError
+from beta_lint.knowledge.sdk.scan import find_sdk, scan_sdk
+from beta_lint.knowledge.sdk.writer import diff_scans, load_routes_toml, render_routes_toml, sync
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "rules" / "sdk-routes.toml"
@@ -545,7 +536,7 @@ def test_beta_names_have_the_name_shape(scan: SdkScan) -> None:
     names = [b.name for b in scan.beta_names]
     assert names == sorted(set(names))
     for name in names:
-        assert sync_module.BETA_NAME.fullmatch(name), name
+        assert records.BETA_NAME.fullmatch(name), name
 
 
 # --------------------------------------------------------------------------------------------

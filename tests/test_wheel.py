@@ -49,7 +49,11 @@ def run(python: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]
 
 def test_every_command_works_from_the_wheel(installed: Path, tmp_path: Path) -> None:
     located = subprocess.run(
-        [str(installed), "-c", "import beta_lint, beta_lint.data as d; print(beta_lint.__file__, d.rules_dir())"],
+        [
+            str(installed),
+            "-c",
+            "import beta_lint, beta_lint.knowledge.data as d; print(beta_lint.__file__, d.rules_dir())",
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -1,4 +1,8 @@
-"""Reporters: one module per output format, each a function from results to text."""
+"""Stage 5, reports: one module per output format, each a function from results to text.
+
+May import: beta_lint.model, beta_lint.knowledge, beta_lint.files (fingerprints re-read the
+linted lines) and beta_lint.checks (SARIF lists every rule with its page).
+"""
 
 from __future__ import annotations
 

@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from beta_lint.files.source import ReadError, SourceFile, load_source, read_bytes
 from beta_lint.model import Diagnostic
-from beta_lint.source import ReadError, SourceFile, load_source, read_bytes
 
 FINGERPRINT_VERSION = 1
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from beta_lint.checks import Rule
+from beta_lint.checks.base import Rule
 from beta_lint.model import Diagnostic, FileResult, Fix, Location
 from beta_lint.report import ReportContext, all_diagnostics, json_text
 from beta_lint.report.fingerprint import SourceLines, absolute_path, fingerprints, repo_relative, utf8_bytes
@@ -21,7 +21,7 @@ SARIF_VERSION = "2.1.0"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "betaLintContent/v1"
 
-# The hundreds digit of a code is its family (checks.py groups the rules the same way).
+# The hundreds digit of a code is its family (checks/ has one module per family).
 _FAMILY_TAGS = {"0": "beta-name", "1": "lifecycle", "2": "endpoint", "3": "header", "9": "meta"}
 
 # What a related location is, as seen from the finding that points at it.
@@ -30,7 +30,7 @@ _RELATED_MESSAGES = {"BL301": "first sent here"}
 
 def _rule_page(rule: Rule) -> tuple[str, str]:
     """(full description, help text) from the rule's page, or its one-line summary without one."""
-    from beta_lint.catalog import page
+    from beta_lint.checks.catalog import page
 
     try:
         found = page(rule.code)
@@ -158,7 +158,7 @@ def _root_uri(root: str) -> str:
 
 
 def render_sarif(results: Sequence[FileResult], ctx: ReportContext) -> str:
-    from beta_lint.catalog import rules
+    from beta_lint.checks.catalog import rules
 
     all_rules = rules()  # every rule, sorted by code: viewers can describe any code we may emit
     rule_index = {rule.code: index for index, rule in enumerate(all_rules)}

@@ -1,0 +1,249 @@
+"""`beta-lint audit`: every beta a tree sends, grouped by beta, for the day a beta is retired.
+
+Data flow: the same extraction as `check` (FileResult.usages) -> uses -> grouped by beta ->
+filters -> one of four renderers (table, markdown, json, csv).
+
+What counts as a use (one row of the inventory):
+
+- a name written where it is sent (`betas=[...]`, an `anthropic-beta` header value, an
+  `"anthropic-beta: a,b"` string, a text file) is one use at the name, of the usage's kind;
+- a name reached through another name (a constant, a list collected with `.append`/`+=`, a
+  value kept on `self`) is one use of kind `constant` where the name is written, listed once
+  however often it is sent, and one use at every place it is sent, with the resolved name;
+- a string that is not sent anywhere beta-lint can see but equals a registry name, or is bound
+  to a `*beta*` variable, is a `constant` use where it is written (an exported constant, a
+  dataclass default). In test code (`tests/`, `test_*.py`, `*_test.py`, `conftest.py`) a bare
+  registry name that is bound to nothing beta-like is an expectation, not a use: left out;
+- a value that cannot be resolved statically is a use in the `<dynamic>` group at the place it
+  is sent: never dropped.
+
+JSON output (`--format json`), version 1. New keys may be added; existing ones keep their
+meaning, and a change of meaning bumps `version`:
+
+    {
+      "version": 1,
+      "today": "YYYY-MM-DD",                  # the day days_left counts from (--today)
+      "betas": [                              # sorted by name, "<dynamic>" last
+        {
+          "name": "computer-use-2024-10-22",  # or "<dynamic>"
+          "status": "retired",                # active|ga|superseded|retired|unknown|dynamic
+          "successor": "computer-use-2025-01-24" | null,
+          "retires": "YYYY-MM-DD" | null,     # registry `retires`, else `retired-date`
+          "days_left": -392 | null,           # retires - today; negative: already past
+          "uses": [                           # sorted by path, cell, line, column, kind
+            {"path": "app/agent.py", "cell": null, "line": 3, "column": 9,
+             "kind": "betas-argument",        # betas-argument|header|header-string|constant|text
+             "endpoint": "/v1/messages" | null}
+          ]
+        }
+      ]
+    }
+
+`cell` is the 1-based notebook cell for `.ipynb` files (lines then count from the cell's
+start) and null elsewhere. Columns count Unicode code points, from 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from beta_lint.errors import UsageError, parse_date
+from beta_lint.knowledge.registry import STATUSES, Registry
+from beta_lint.model import FileResult, Location, Usage
+
+DYNAMIC = "<dynamic>"
+DYNAMIC_STATUS = "dynamic"
+# `dynamic` is accepted too, so a CI gate can insist that every beta is known statically.
+FILTER_STATUSES: tuple[str, ...] = (*STATUSES, DYNAMIC_STATUS)
+CSV_COLUMNS = ("name", "status", "successor", "retires", "path", "cell", "line", "column", "kind", "endpoint")
+
+_TEST_DIRS = frozenset({"test", "tests"})
+
+
+# ---------------------------------------------------------------- uses
+
+
+@dataclass(frozen=True)
+class Use:
+    path: str
+    cell: int | None
+    line: int
+    column: int
+    kind: str  # betas-argument | header | header-string | constant | text
+    endpoint: str | None = None
+
+    def where(self) -> str:
+        """`path:line:col`, or `notebook.ipynb:cell N:line:col` (notebook lines count per cell)."""
+        cell = f"cell {self.cell}:" if self.cell is not None else ""
+        return f"{self.path}:{cell}{self.line}:{self.column}"
+
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (self.path, self.cell or 0, self.line, self.column, self.kind)
+
+
+def use_at(location: Location, kind: str, endpoint: str | None) -> Use:
+    return Use(location.path, location.cell, location.line, location.column, kind, endpoint)
+
+
+def is_test_path(path: str) -> bool:
+    """Test code by the usual layouts: there a bare registry name is an expectation, not a use."""
+    parts = PurePath(path).parts
+    name = parts[-1] if parts else path
+    stem = name.rsplit(".", 1)[0]
+    return (
+        any(part in _TEST_DIRS for part in parts[:-1])
+        or stem.startswith("test_")
+        or stem.endswith("_test")
+        or name == "conftest.py"
+    )
+
+
+def _within(inner: Location, outer: Location) -> bool:
+    """Whether `inner` lies inside `outer`: a name written in the literal (or expression) sent."""
+    return (
+        inner.path == outer.path
+        and inner.cell == outer.cell
+        and (outer.line, outer.column) <= (inner.line, inner.column)
+        and (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)
+    )
+
+
+def uses_of(usage: Usage) -> Iterator[tuple[str, Use]]:
+    """The (beta name, use) pairs one extracted usage stands for (see the module docstring)."""
+    endpoint = usage.request.endpoint if usage.request is not None else None
+    if usage.name is None:
+        # Where the unknown value enters the request is what someone has to go and read.
+        yield DYNAMIC, use_at(usage.site, "constant" if usage.kind == "literal" else usage.kind, endpoint)
+        return
+    if usage.kind in ("literal", "constant"):
+        if usage.scope == "lifecycle" and is_test_path(usage.location.path):
+            return
+        yield usage.name, use_at(usage.location, "constant", None)
+        return
+    if not _within(usage.location, usage.site):
+        # Reached through a name (the site is elsewhere): the definition, and where it is sent.
+        yield usage.name, use_at(usage.location, "constant", None)
+        yield usage.name, use_at(usage.site, usage.kind, endpoint)
+        return
+    yield usage.name, use_at(usage.location, usage.kind, endpoint)
+
+
+def collect_uses(results: Iterable[FileResult]) -> dict[str, list[Use]]:
+    """Uses by beta name, each (path, cell, line, column, kind) once per beta."""
+    found: dict[str, dict[tuple[str, int | None, int, int, str], Use]] = {}
+    for result in results:
+        for usage in result.usages:
+            for name, use in uses_of(usage):
+                key = (use.path, use.cell, use.line, use.column, use.kind)
+                seen = found.setdefault(name, {}).get(key)
+                # Alternatives of one request can repeat a use; keep an endpoint if any knows it.
+                if seen is None or (seen.endpoint is None and use.endpoint is not None):
+                    found[name][key] = use
+    return {name: sorted(uses.values(), key=Use.sort_key) for name, uses in found.items()}
+
+
+# ---------------------------------------------------------------- grouped by beta
+
+
+@dataclass(frozen=True)
+class BetaUses:
+    name: str
+    status: str  # a registry status, or "dynamic" for the <dynamic> group
+    successor: str | None
+    retires: str | None
+    days_left: int | None
+    uses: tuple[Use, ...]
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return tuple(sorted({use.path for use in self.uses}))
+
+
+def group(uses: dict[str, list[Use]], registry: Registry, today: dt.date) -> list[BetaUses]:
+    groups: list[BetaUses] = []
+    for name, listed in uses.items():
+        if name == DYNAMIC:
+            groups.append(BetaUses(name, DYNAMIC_STATUS, None, None, None, tuple(listed)))
+            continue
+        beta = registry.get(name)
+        if beta is None:
+            groups.append(BetaUses(name, "unknown", None, None, None, tuple(listed)))
+            continue
+        retires = beta.retires or beta.retired_date
+        days_left = (dt.date.fromisoformat(retires) - today).days if retires else None
+        groups.append(BetaUses(name, beta.status, beta.successor, retires, days_left, tuple(listed)))
+    return sorted(groups, key=lambda g: (g.name == DYNAMIC, g.name))
+
+
+# ---------------------------------------------------------------- filters
+
+
+def parse_statuses(value: str | None, option: str) -> frozenset[str] | None:
+    """A comma list of statuses; None when the option was not given."""
+    if value is None:
+        return None
+    statuses = frozenset(part.strip().lower() for part in value.split(",") if part.strip())
+    unknown = sorted(statuses - set(FILTER_STATUSES))
+    if unknown or not statuses:
+        shown = ", ".join(repr(s) for s in unknown) if unknown else repr(value)
+        raise UsageError(f"{option} {shown}: expected a comma list of {','.join(FILTER_STATUSES)}")
+    return statuses
+
+
+def parse_day(value: str | None, option: str) -> dt.date | None:
+    return None if value is None else parse_date(value, option)
+
+
+@dataclass(frozen=True)
+class Filters:
+    betas: tuple[str, ...] = ()
+    statuses: frozenset[str] | None = None
+    retiring_before: dt.date | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.betas) or self.statuses is not None or self.retiring_before is not None
+
+    def keep(self, beta: BetaUses) -> bool:
+        # `--beta computer-use` names a feature: every dated version of it matches.
+        if self.betas and not any(beta.name == b or beta.name.startswith(b + "-") for b in self.betas):
+            return False
+        if self.statuses is not None and beta.status not in self.statuses:
+            return False
+        if self.retiring_before is not None:
+            if beta.retires is None or dt.date.fromisoformat(beta.retires) >= self.retiring_before:
+                return False
+        return True
+
+
+# ---------------------------------------------------------------- renderers
+
+
+@dataclass(frozen=True)
+class Report:
+    betas: list[BetaUses]
+    today: dt.date
+    files_scanned: int
+
+    @property
+    def use_count(self) -> int:
+        return sum(len(b.uses) for b in self.betas)
+
+    def summary(self) -> str:
+        named = [b for b in self.betas if b.name != DYNAMIC]
+        dynamic = sum(len(b.uses) for b in self.betas if b.name == DYNAMIC)
+        files = len({path for b in self.betas for path in b.files})
+        text = (
+            f"{plural(len(named), 'beta')}, {plural(self.use_count, 'use')} "
+            f"in {files} of {plural(self.files_scanned, 'file')} scanned"
+        )
+        if dynamic:
+            text += f"; {plural(dynamic, 'dynamic use')} could not be resolved statically"
+        return text
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"

@@ -1,0 +1,259 @@
+"""One file through the stages: read -> prefilter -> extract -> check -> settle suppressions.
+
+`Linter` holds what every file of a run shares (registry, enabled rules, the day, routes, the
+symbol table of a second pass) and passes each stage exactly what it needs: the prefilter gets
+the registry's names, the extractor the route table, the rules the registry and the day.
+`parallel.py` runs it over many files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import functools
+import re
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, TypeVar
+
+from beta_lint.checks.runner import engine_error, run_rules
+from beta_lint.checks.suppressions import settle
+from beta_lint.files import prefilter
+from beta_lint.files.source import Cell, ReadError, SourceFile, content_digest, load_source, read_bytes
+from beta_lint.knowledge.registry import Registry
+from beta_lint.knowledge.routes import RouteTable, default_route_table
+from beta_lint.model import Diagnostic, Export, Extraction, FileResult, Location, Suppression, Usage
+from beta_lint.python.frontend import extract_cell, refuse_pathological
+
+if TYPE_CHECKING:
+    from beta_lint.files.isolation import Lost
+    from beta_lint.python.symbols import SymbolTable
+
+
+@dataclass(frozen=True)
+class Linter:
+    registry: Registry
+    enabled: frozenset[str]
+    today: dt.date
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    max_file_size: int | None = None
+    prefilter: bool = True
+    slicing: bool = True
+    file_timeout: float | None = None  # seconds; a slower file is skipped with a BL999
+    symbols: SymbolTable | None = None  # constants of the other scanned modules (second pass)
+    # None: the SDK route table is loaded when a file first needs it (not for a clean commit).
+    route_table: RouteTable | None = None
+
+    @property
+    def routes(self) -> RouteTable:
+        return self.route_table if self.route_table is not None else default_route_table()
+
+    def needs_parsing(self, path: str, data: bytes) -> bool:
+        """The prefilter: False only when nothing the extractor reports can be in the file."""
+        if not self.prefilter:
+            return True
+        return prefilter.needs_parsing(path, data, self.extra_names)
+
+    @functools.cached_property
+    def extra_names(self) -> tuple[bytes, ...]:
+        return prefilter.extra_names(self.registry)
+
+    def candidate_patterns(self) -> tuple[re.Pattern[str], ...]:
+        return prefilter.candidate_patterns(self.extra_names) if self.slicing else ()
+
+    def ignored_codes(self, path: str) -> tuple[str, ...]:
+        codes: list[str] = []
+        for pattern, listed in self.per_file_ignores:
+            import pathspec  # only with per-file-ignores
+
+            if pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(path):
+                codes.extend(listed)
+        return tuple(codes)
+
+    def lint(self, path: str, data: bytes | None = None) -> FileResult:
+        """Lint one file; `data` given means it was read already (standard input)."""
+        try:
+            if data is None:
+                data = read_bytes(path, self.max_file_size)
+            if not self.needs_parsing(path, data):
+                return FileResult(path, ())
+            source = load_source(path, data)
+        except ReadError as error:
+            return self.failed(path, str(error))
+        import beta_lint.python.extract  # noqa: F401  (loading libcst must not count against the file's time)
+
+        try:
+            with _time_limit(self.file_timeout):
+                result = self.lint_source(source)
+        except FileTimeout:
+            return self._timed_out(path)
+        except Exception as error:
+            error.beta_lint_path = path  # type: ignore[attr-defined]  # the bug report names the file
+            raise
+        return replace(result, digest=content_digest(data))
+
+    def lint_source(self, source: SourceFile) -> FileResult:
+        diagnostics: list[Diagnostic] = []
+        usages: list[Usage] = []
+        suppressions: list[Suppression] = []
+        texts = {cell.cell: cell.text for cell in source.cells}
+        exports: list[Export] = []
+        wanted: list[str] = []
+        if source.notebook and len(source.cells) > 1:
+            joined = self._lint_notebook_as_one(source)
+            if joined is not None:
+                return self.finish(source.path, *joined, texts)
+        for cell in source.cells:
+            try:
+                extraction = self.extract(source.path, cell)
+            except ReadError as error:
+                diagnostics.append(
+                    self.parse_error(source.path, str(error), cell.cell, error.line, error.column, error.end_column)
+                )
+                continue
+            usages.extend(extraction.usages)
+            suppressions.extend(extraction.suppressions)
+            diagnostics.extend(self.check(extraction, cell.text))
+            exports.extend(extraction.exports)
+            wanted.extend(extraction.wanted)
+        result = self.finish(source.path, diagnostics, usages, suppressions, texts)
+        return replace(result, exports=tuple(exports), wanted=tuple(wanted))
+
+    def _lint_notebook_as_one(
+        self, source: SourceFile
+    ) -> tuple[list[Diagnostic], list[Usage], list[Suppression]] | None:
+        """Cells run in one namespace: a client or constant from an earlier cell is in scope.
+
+        The code cells are joined into one module, linted once, and every location is mapped
+        back to its cell. None when the joined text does not parse (a cell is broken): the
+        caller then lints cell by cell, so the broken cell gets its own BL999.
+        """
+        pieces: list[str] = []
+        starts: list[tuple[int, int, int]] = []  # (cell number, offset, first line) in the joined text
+        offset, line = 0, 1
+        for cell in source.cells:
+            text = cell.text if cell.text.endswith("\n") or not cell.text else cell.text + "\n"
+            starts.append((cell.cell or 0, offset, line))
+            pieces.append(text)
+            offset += len(text)
+            line += text.count("\n")
+        joined = "".join(pieces)
+        try:
+            extraction = self.extract(source.path, Cell(joined, None))
+        except ReadError:
+            return None
+        diagnostics = self.check(extraction, joined)
+
+        def to_cell(location: Location) -> Location:
+            number, start, first = next(s for s in reversed(starts) if s[1] <= location.offset)
+            return replace(
+                location,
+                line=location.line - first + 1,
+                end_line=location.end_line - first + 1,
+                offset=location.offset - start,
+                end_offset=location.end_offset - start,
+                cell=number,
+            )
+
+        return (
+            [remap_locations(d, to_cell) for d in diagnostics],
+            [remap_locations(u, to_cell) for u in extraction.usages],
+            [remap_locations(s, to_cell) for s in extraction.suppressions],
+        )
+
+    def extract(self, path: str, cell: Cell) -> Extraction:
+        lookup = self.symbols.lookup if self.symbols is not None else None
+        return extract_cell(path, cell, self.routes, frozenset(self.registry.betas), self.candidate_patterns(), lookup)
+
+    def check(self, extraction: Extraction, text: str) -> list[Diagnostic]:
+        return run_rules(extraction, text, self.registry, self.today, self.enabled)
+
+    def parse_error(
+        self,
+        path: str,
+        message: str,
+        cell: int | None = None,
+        line: int = 1,
+        column: int = 1,
+        end_column: int | None = None,
+    ) -> Diagnostic:
+        return engine_error(path, message, cell, line, column, end_column)
+
+    def failed(self, path: str, message: str) -> FileResult:
+        """The result for a file that could not be checked at all: one BL999 saying why."""
+        return self.finish(path, [self.parse_error(path, message)], [], [])
+
+    def _timed_out(self, path: str) -> FileResult:
+        return self.failed(path, f"skipped: took longer than {self.file_timeout:g} s to check (file-timeout)")
+
+    def lost(self, path: str, data: bytes | None, lost: Lost) -> FileResult:
+        """The BL999 for a file whose checking process crashed or ran out of time."""
+        if lost.timed_out:
+            return self._timed_out(path)
+        diagnostic = self.parse_error(path, f"cannot parse: {lost.reason}")
+        try:
+            source = load_source(path, data if data is not None else read_bytes(path, self.max_file_size))
+        except ReadError as error:
+            return self.failed(path, str(error))
+        for cell in source.cells:
+            try:
+                # CPython's parser has guards libcst's lacks: its verdict makes the better message.
+                refuse_pathological(cell.text, always=True)
+            except ReadError as error:
+                diagnostic = self.parse_error(path, str(error), cell.cell, error.line, error.column, error.end_column)
+                break
+        return self.finish(path, [diagnostic], [], [])
+
+    def finish(
+        self,
+        path: str,
+        diagnostics: list[Diagnostic],
+        usages: list[Usage],
+        suppressions: list[Suppression],
+        texts: dict[int | None, str] | None = None,
+    ) -> FileResult:
+        return settle(path, diagnostics, usages, suppressions, texts, self.enabled, self.ignored_codes(path))
+
+
+T = TypeVar("T")
+
+
+def remap_locations(value: T, mapping: Callable[[Location], Location]) -> T:
+    """A copy of a frozen dataclass tree with every Location passed through `mapping`."""
+    if isinstance(value, Location):
+        return mapping(value)  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return tuple(remap_locations(item, mapping) for item in value)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: remap_locations(getattr(value, f.name), mapping) for f in dataclasses.fields(value)}
+        return replace(value, **changes)
+    return value
+
+
+class FileTimeout(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Interrupt a file that takes too long: one pathological file must not stall a hook.
+
+    Uses an interval timer, so only in the main thread of a process (workers included).
+    """
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise FileTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

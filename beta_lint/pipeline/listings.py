@@ -1,0 +1,108 @@
+"""The small commands: a rule's page, the rule list, the registry's entries, and `registry sync`.
+
+Each returns the lines to print (the command line prints them and nothing else); errors in
+what was asked are a `UsageError`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from beta_lint.errors import UsageError
+
+if TYPE_CHECKING:
+    from beta_lint.knowledge.registry import Registry
+
+
+def _json(data: object) -> str:
+    import json  # only the commands that print JSON pay for it
+
+    return json.dumps(data, indent=2)
+
+
+def rule_page(code: str) -> list[str]:
+    from beta_lint.checks.catalog import page
+    from beta_lint.checks.rules import RULES
+
+    code = code.upper()
+    if code not in RULES:
+        raise UsageError(f"unknown rule {code!r} (see `beta-lint rules`)")
+    return [page(code).text.rstrip()]
+
+
+def rule_list(output_format: str) -> list[str]:
+    from beta_lint.checks.catalog import page, rules
+
+    if output_format == "json":
+        data = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "default": r.default,
+                "severity": r.severity,
+                "fix": r.fix,
+                "summary": page(r.code).summary,
+            }
+            for r in rules()
+        ]
+        return [_json(data)]
+    return [
+        f"{r.code}  {r.name:<32} {'on ' if r.default else 'off'}  {r.severity:<7}  fix: {r.fix or '-'}" for r in rules()
+    ]
+
+
+def _load_registry(config_file: Path | None, registry_file: Path | None) -> Registry:
+    from beta_lint.config import load_settings
+    from beta_lint.pipeline.setup import build_registry
+
+    settings = load_settings(config_file)
+    return build_registry(settings, registry_file)
+
+
+def registry_list(output_format: str, config_file: Path | None, registry_file: Path | None) -> list[str]:
+    reg = _load_registry(config_file, registry_file)
+    if output_format == "json":
+        data = {"version": 1, "updated": reg.updated, "betas": [reg.betas[n].to_json() for n in reg.names()]}
+        return [_json(data)]
+    width = max((len(n) for n in reg.names()), default=10)
+    lines = []
+    for name in reg.names():
+        beta = reg.betas[name]
+        extra = f" -> {beta.successor}" if beta.successor else ""
+        lines.append(f"{name:<{width}}  {beta.status:<10} {beta.confidence:<6}{extra}")
+    return lines
+
+
+def registry_show(name: str, output_format: str, config_file: Path | None, registry_file: Path | None) -> list[str]:
+    reg = _load_registry(config_file, registry_file)
+    beta = reg.get(name)
+    if beta is None:
+        close = reg.versions_of(name) or reg.closest(name, 3)
+        hint = f"; known: {', '.join(close)}" if close else ""
+        raise UsageError(f"{name!r} is not in the registry{hint}")
+    data = beta.to_json()
+    if output_format == "json":
+        return [_json(data)]
+    lines = []
+    for key, value in data.items():
+        if value in (None, [], False) and key not in ("changes_behaviour",):
+            continue
+        shown = ", ".join(value) if isinstance(value, list) else value
+        lines.append(f"{key.replace('_', '-') + ':':<22} {shown}")
+    return lines
+
+
+def registry_sync(sdk_path: Path | None, rules_dir: Path | None, check_only: bool) -> tuple[list[str], bool]:
+    """The lines to print, and whether anything changed."""
+    from beta_lint.knowledge.data import rules_dir as default_rules_dir
+    from beta_lint.knowledge.sdk.records import SyncError
+    from beta_lint.knowledge.sdk.scan import find_sdk
+    from beta_lint.knowledge.sdk.writer import sync
+
+    try:
+        package = find_sdk(sdk_path)
+        changes = sync(rules_dir or default_rules_dir(), package, write=not check_only)
+    except SyncError as error:
+        raise UsageError(str(error)) from None
+    return (list(changes) or ["sdk-routes.toml is up to date"]), bool(changes)

@@ -1,0 +1,295 @@
+"""Many files: the cache, the prefilter shared with a helper process, watched worker processes, and
+the second pass for constants one module imports from another.
+
+Results come back in the order of the paths given, whatever order the workers finish in.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from beta_lint.files.source import ReadError, content_digest, read_bytes
+from beta_lint.model import Diagnostic, FileResult
+from beta_lint.pipeline.linter import Linter
+from beta_lint.python.symbols import SymbolTable
+
+if TYPE_CHECKING:
+    from beta_lint.files.cache import ResultCache, Stamp
+
+# Below this many candidate files a process pool costs more than it saves.
+_POOL_THRESHOLD = 24
+# From this many files, file stamps answer for unchanged files (see files/cache.py); below it,
+# reading a few files costs less than loading a large cache.
+_STAMP_THRESHOLD = 64
+# From this many files to read, a helper process reads and prefilters half of them.
+_SHARE_THRESHOLD = 1000
+
+_WORKER: Linter | None = None
+
+
+def _init_worker(linter: Linter) -> None:
+    global _WORKER
+    _WORKER = linter
+
+
+def _lint_in_worker(path: str) -> FileResult:
+    assert _WORKER is not None
+    return _WORKER.lint(path)
+
+
+def lint_one(linter: Linter, path: str, data: bytes) -> FileResult:
+    """One file already read (standard input), parsed where a crash cannot end the run."""
+    ((_, result),) = _lint_each(linter, [(path, data)], 1)
+    return result
+
+
+def _lint_each(linter: Linter, work: Iterable[tuple[str, bytes | None]], jobs: int) -> Iterator[tuple[str, FileResult]]:
+    """(path, result) for each file, in completion order; `work` is consumed lazily.
+
+    Where the platform can fork, files are parsed in watched child processes: a file that
+    crashes the native parser or outlives `file-timeout` becomes a BL999 and the run goes on.
+    """
+    work = iter(work)
+    first = next(work, None)
+    if first is None:
+        return  # nothing to parse (a clean commit): neither libcst nor multiprocessing is loaded
+    work = itertools.chain((first,), work)
+    from beta_lint.files.isolation import ChildError, Lost, can_isolate, supervised_map
+
+    if not can_isolate():
+        work = list(work)
+        if jobs > 1 and len(work) >= _POOL_THRESHOLD:
+            from concurrent.futures import ProcessPoolExecutor  # only when there is work for a pool
+
+            with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(linter,)) as pool:
+                names = [path for path, _ in work]
+                yield from zip(names, pool.map(_lint_in_worker, names, chunksize=4), strict=True)
+        else:
+            for path, data in work:
+                yield path, linter.lint(path, data)
+        return
+    try:
+        for (path, data), outcome in supervised_map(work, _lint_item(linter), jobs, linter.file_timeout, _load_libcst):
+            yield path, linter.lost(path, data, outcome) if isinstance(outcome, Lost) else outcome
+    except ChildError as failure:
+        raise failure.error from None
+
+
+def _load_libcst() -> None:
+    import beta_lint.python.extract  # noqa: F401  (each child loads it once, while the parent goes on reading)
+
+
+def _lint_item(linter: Linter) -> Callable[[tuple[str, bytes | None]], FileResult]:
+    def lint_item(item: tuple[str, bytes | None]) -> FileResult:
+        return linter.lint(*item)
+
+    return lint_item
+
+
+def _prefilter_elsewhere(linter: Linter, paths: Sequence[str]) -> Callable[[], dict[str, str]] | None:
+    """Read and prefilter `paths` in a forked helper while the caller does the rest.
+
+    The answer, from the returned function, maps each path to "clean", "parse" (the caller
+    reads it again to parse it) or the one-line reason it could not be read. An empty answer
+    (no fork here, or the helper failed) leaves every path to the caller.
+    """
+    from beta_lint.files.isolation import can_isolate
+
+    if not can_isolate():
+        return None
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def work() -> None:
+        verdicts: dict[str, str] = {}
+        try:
+            for path in paths:
+                try:
+                    data = read_bytes(path, linter.max_file_size)
+                except ReadError as error:
+                    verdicts[path] = str(error) or "cannot read"
+                    continue
+                verdicts[path] = "parse" if linter.needs_parsing(path, data) else "clean"
+        except BaseException:  # any surprise: the caller reads the rest itself, quietly
+            pass
+        sender.send(verdicts)
+
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # a forked child must not write the parent's buffered output again
+    helper = context.Process(target=work, daemon=True)
+    helper.start()
+    sender.close()
+
+    def collect() -> dict[str, str]:
+        try:
+            answer: dict[str, str] = receiver.recv()
+        except (EOFError, OSError):
+            answer = {}  # the helper died: the caller reads everything itself
+        receiver.close()
+        helper.join()
+        return answer
+
+    return collect
+
+
+def lint_paths(
+    linter: Linter,
+    paths: Sequence[str],
+    jobs: int | None = None,
+    cache: ResultCache | Callable[[], ResultCache | None] | None = None,
+    on_done: Callable[[int], None] | None = None,
+) -> Iterator[FileResult]:
+    """Results in the order of `paths`. Files without a candidate byte are never parsed;
+    candidates whose content is in the cache are not parsed again."""
+    jobs = jobs or os.cpu_count() or 1
+    contents: dict[str, str] = {}  # every candidate's digest, parsed or answered by the cache
+    parsed: list[str] = []  # the candidates parsed in this run
+    results: dict[str, FileResult] = {}
+    seen: set[tuple[str, str]] = set()
+    # The cache: for a few files (a commit) opened only once a candidate shows up, so a clean
+    # commit never pays for it; for many, opened first, so unchanged files are not even read.
+    opened: list[ResultCache | None] = [] if callable(cache) else [cache]
+    if callable(cache) and len(paths) >= _STAMP_THRESHOLD:
+        opened.append(cache())
+    stamps = bool(opened) and opened[0] is not None and len(paths) >= _STAMP_THRESHOLD
+
+    def answered_by_stamp(path: str, stamp: Stamp | None) -> bool:
+        known = opened[0].unchanged(path, stamp) if opened[0] is not None else None
+        if known is None:
+            return False
+        digest, result = known
+        results[path] = result if result is not None else FileResult(path, ())
+        if digest:
+            seen.add((path, digest))
+            contents[path] = digest
+        if on_done is not None:
+            on_done(1)
+        return True
+
+    def clean(path: str, stamp: Stamp | None) -> None:
+        """A file the prefilter ruled out."""
+        results[path] = FileResult(path, ())
+        if stamp is not None and opened[0] is not None:
+            opened[0].record(path, stamp, "")
+        if on_done is not None:
+            on_done(1)
+
+    def to_parse() -> Iterator[tuple[str, bytes | None]]:
+        stamped: dict[str, Stamp | None] = {}
+        pending = list(paths)
+        if stamps and opened[0] is not None:
+            stamped = {path: opened[0].stamp_of(path) for path in paths}
+            pending = [path for path in paths if not answered_by_stamp(path, stamped[path])]
+        # A large run shares the reading and prefiltering with a helper process, every other
+        # file (sorted paths put a big package's files together): its share comes last.
+        collect = None
+        if jobs > 1 and len(pending) >= _SHARE_THRESHOLD:
+            collect = _prefilter_elsewhere(linter, pending[1::2])
+            if collect is not None:
+                pending = pending[0::2] + pending[1::2]
+        split = (len(pending) + 1) // 2 if collect is not None else len(pending)
+        verdicts: dict[str, str] = {}
+        for index, path in enumerate(pending):
+            if index == split and collect is not None:
+                verdicts = collect()
+            stamp = stamped.get(path)
+            verdict = verdicts.get(path)
+            if verdict == "clean":
+                clean(path, stamp)
+                continue
+            if verdict is not None and verdict != "parse":
+                results[path] = linter.failed(path, verdict)  # why the helper could not read it
+                continue
+            try:
+                data = read_bytes(path, linter.max_file_size)
+            except ReadError as error:
+                results[path] = linter.failed(path, str(error))
+                continue
+            if verdict is None and not linter.needs_parsing(path, data):
+                clean(path, stamp)
+                continue
+            digest = content_digest(data)
+            seen.add((path, digest))
+            contents[path] = digest
+            if not opened and callable(cache):
+                opened.append(cache())
+            if stamp is not None and opened[0] is not None:
+                opened[0].record(path, stamp, digest)
+            cached = opened[0].get(path, digest) if opened[0] is not None else None
+            if cached is not None:
+                results[path] = cached
+            else:
+                parsed.append(path)
+                yield path, data
+
+    for path, result in _lint_each(linter, to_parse(), jobs):
+        results[path] = result
+        if on_done is not None:
+            on_done(1)
+    store = opened[0] if opened else None
+    if store is not None:
+        for path in parsed:
+            if results[path].digest == contents[path]:  # unchanged while we worked: safe to remember
+                store.put(path, contents[path], results[path])
+    # Second pass: modules that send constants imported from other scanned modules. Their
+    # results depend on the other modules' constants too: cached under the table's digest.
+    importers = [path for path, result in results.items() if result.wanted]
+    if importers:
+        table = SymbolTable.build(results.values())
+        second = replace(linter, symbols=table)
+        table_key = table.digest()
+        keys = {path: f"{contents[path]}+{table_key}" for path in importers if path in contents}
+        seen.update(keys.items())
+        again: list[tuple[str, bytes | None]] = []
+        for path in importers:
+            if not table.resolves_any(path, results[path].wanted):
+                continue
+            cached = store.get(path, keys[path]) if store is not None and path in keys else None
+            if cached is not None:
+                results[path] = cached
+            else:
+                again.append((path, None))
+        for path, result in _lint_each(second, again, jobs):
+            results[path] = result
+            if store is not None and path in keys and result.digest == contents[path]:
+                store.put(path, keys[path], result)
+        _merge_foreign(results, importers)
+    if store is not None:
+        store.save(seen)
+    for path in paths:
+        yield results[path]
+
+
+def _merge_foreign(results: dict[str, FileResult], importers: Sequence[str]) -> None:
+    """A name an importer sends but another module defines is reported at the definition, where
+    that module's own run may report it too: one diagnostic each, the one with a fix kept."""
+    for path in importers:
+        result = results[path]
+        kept: list[Diagnostic] = []
+        for diagnostic in result.diagnostics:
+            owner = results.get(diagnostic.location.path)
+            if diagnostic.location.path == path or owner is None:
+                kept.append(diagnostic)
+                continue
+            loc = diagnostic.location
+            same = [
+                i
+                for i, d in enumerate(owner.diagnostics)
+                if (d.code, d.beta, d.location.offset, d.location.end_offset, d.location.cell)
+                == (diagnostic.code, diagnostic.beta, loc.offset, loc.end_offset, loc.cell)
+            ]
+            if not same:
+                kept.append(diagnostic)
+            elif owner.diagnostics[same[0]].fix is None and diagnostic.fix is not None:
+                swapped = list(owner.diagnostics)
+                swapped[same[0]] = diagnostic
+                results[owner.path] = replace(owner, diagnostics=tuple(swapped))
+        if len(kept) != len(result.diagnostics):
+            results[path] = replace(result, diagnostics=tuple(kept))

@@ -1,0 +1,92 @@
+"""Composing the stages for one run: settings, registry, the per-file linter, the files, the report's destination.
+
+`check` and `audit` both start here; what differs between them is what they do with the results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from beta_lint.checks.selection import Selection, valid_selector
+from beta_lint.config import Settings, load_settings
+from beta_lint.errors import UsageError, parse_date
+from beta_lint.files.discover import PYTHON_SUFFIXES, discover
+from beta_lint.knowledge.registry import Registry, default_registry, load_registry_file
+from beta_lint.pipeline.linter import Linter
+
+
+def build_registry(settings: Settings, registry_file: Path | None = None) -> Registry:
+    registry = default_registry()
+    for extra_file in (settings.registry_file, registry_file):
+        if extra_file is not None:
+            extra = load_registry_file(extra_file, origin="config")
+            registry = registry.extended(extra.betas.values(), extra.allowed)
+    return registry.extended(settings.registry_extra, settings.registry_allow)
+
+
+def selector_codes(values: Sequence[str], option: str) -> tuple[str, ...]:
+    codes = tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
+    for code in codes:
+        if not valid_selector(code):
+            raise UsageError(f"unknown rule selector {code!r} in {option} (see `beta-lint rules`)")
+    return codes
+
+
+def build_linter(settings: Settings, options: dict[str, Any], registry: Registry) -> Linter:
+    select = selector_codes(options.get("select") or (), "--select") or settings.select
+    extend = settings.extend_select + selector_codes(options.get("extend_select") or (), "--extend-select")
+    ignore = settings.ignore + selector_codes(options.get("ignore") or (), "--ignore")
+    selection = Selection.build(select, extend, ignore)
+    try:
+        today = parse_date(options.get("today"), "--today")
+    except UsageError:
+        raise
+    return Linter(
+        registry=registry,
+        enabled=selection.enabled,
+        today=today,
+        per_file_ignores=settings.per_file_ignores,
+        max_file_size=settings.max_file_size,
+        file_timeout=settings.file_timeout,
+    )
+
+
+def load_run_settings(options: dict[str, Any]) -> Settings:
+    settings = load_settings(options.get("config_file"))
+    from dataclasses import replace
+
+    if options.get("no_respect_gitignore"):
+        settings = replace(settings, respect_gitignore=False)
+    return settings
+
+
+def file_suffixes(settings: Settings, include_text: bool) -> tuple[str, ...]:
+    return PYTHON_SUFFIXES + (settings.text_suffixes if include_text else ())
+
+
+def collect_files(
+    paths: Sequence[str], settings: Settings, options: dict[str, Any], include_text: bool
+) -> tuple[list[str], list[str]]:
+    found = discover(
+        paths,
+        root=settings.root,
+        exclude=settings.exclude + settings.extend_exclude,
+        respect_gitignore=settings.respect_gitignore,
+        force_exclude=bool(options.get("force_exclude")),
+        suffixes=file_suffixes(settings, include_text),
+    )
+    return found.files, found.errors
+
+
+def emit_report(report: str, output_file: Path | None) -> None:
+    """Print the report, or write it to --output-file."""
+    if output_file is None:
+        click.echo(report, nl=False)
+        return
+    output_file.parent.mkdir(parents=True, exist_ok=True)
+    # The same bytes stdout would show: a file name that is not UTF-8 is written as its bytes.
+    output_file.write_text(report, encoding="utf-8", errors="surrogateescape")

@@ -1,0 +1,76 @@
+"""Extract every beta usage from one Python source with a single libcst walk.
+
+The walk (`collect.Collector`) only records: scopes and their bindings, imports, calls, header
+mappings, strings and comments. Resolution happens afterwards (`usages.Resolver`, built on
+`clients`, `values` and `scopes`), on demand, so a constant defined below the function that
+sends it still resolves, as it does at run time. Nothing is guessed: a value that cannot be
+followed statically becomes a dynamic usage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import libcst as cst
+
+from beta_lint.knowledge.routes import RouteTable
+from beta_lint.model import (
+    Extraction,
+    Suppression,
+)
+from beta_lint.python.collect import Collector
+from beta_lint.python.libcst_shortcuts import OWN_WALK, node_spans, walk
+from beta_lint.python.literals import parse_suppression
+from beta_lint.python.positions import LineIndex
+from beta_lint.python.scopes import ExternalLookup
+from beta_lint.python.usages import Resolver
+
+
+def extract(
+    text: str,
+    path: str,
+    routes: RouteTable,
+    registry_names: frozenset[str],
+    cell: int | None = None,
+    candidates: Sequence[re.Pattern[str]] = (),
+    external: ExternalLookup | None = None,
+) -> Extraction:
+    """Parse `text` once and return every usage, request and suppression in it.
+
+    With `candidates`, a large file is sliced to the statements that can matter (python/slicer.py).
+    Raises libcst.ParserSyntaxError (and RecursionError on absurd nesting); the caller turns
+    those into BL999.
+    """
+    from beta_lint.python.slicer import slice_source
+
+    piece = slice_source(text, candidates) if candidates else None
+    module = None
+    if piece is not None:
+        try:
+            module = cst.parse_module(piece.text)
+        except cst.ParserSyntaxError:
+            piece = None  # the slice is not valid on its own: parse the whole file instead
+    if module is None or piece is None:
+        module = cst.parse_module(text)
+    collector = Collector()
+    if OWN_WALK:
+        walk(module, collector)
+    else:
+        module.visit(collector)
+    lines = LineIndex(text, piece.line_map if piece is not None else None)
+    resolver = Resolver(collector, node_spans(module, lines), lines, path, cell, routes, registry_names, external)
+    resolver.run()
+    suppressions = []
+    for comment in collector.comments:
+        codes = parse_suppression(comment.value)
+        if codes is not None:
+            location = resolver.loc(comment)
+            suppressions.append(Suppression(location.line, codes, location))
+    return Extraction(
+        tuple(resolver.usages),
+        tuple(resolver.requests),
+        tuple(suppressions),
+        resolver.exports() if cell is None else (),
+        tuple(sorted(resolver.wanted)),
+    )

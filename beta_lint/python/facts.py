@@ -1,0 +1,89 @@
+"""The facts the walk records (scopes, bindings, call/dict/string sites) and the values resolution
+builds from them (fragments of header text, items of a list)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import libcst as cst
+
+from beta_lint.model import (
+    Location,
+)
+
+# ---------------------------------------------------------------- collected facts
+
+
+@dataclass
+class Scope:
+    kind: Literal["module", "class", "function"]
+    name: str
+    parent: Scope | None
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    returns: list[cst.BaseExpression] = field(default_factory=list)
+    return_annotation: cst.BaseExpression | None = None
+    # For a class: `self.x` attribute bindings from its methods; for a method: its class.
+    self_attrs: dict[str, list[Binding]] = field(default_factory=dict)
+    owner_class: Scope | None = None
+    self_name: str | None = None
+
+
+BindingOp = Literal["assign", "append", "extend", "insert", "update", "iadd", "param", "with", "subscript"]
+
+
+@dataclass
+class Binding:
+    op: BindingOp
+    value: cst.BaseExpression | None
+    scope: Scope
+    annotation: cst.BaseExpression | None = None
+    key: str | None = None  # for subscript assignments: the key written
+
+
+@dataclass
+class CallSite:
+    node: cst.Call
+    scope: Scope
+
+
+@dataclass
+class DictSite:
+    node: cst.Dict
+    scope: Scope
+
+
+@dataclass
+class StringSite:
+    node: cst.BaseExpression
+    scope: Scope
+    beta_named: bool  # bound (directly or as a list element) to a name containing "beta"
+    bound_to: str | None
+
+
+# ---------------------------------------------------------------- resolved values
+
+
+@dataclass(frozen=True)
+class Frag:
+    """A piece of text in a resolved value and where it came from."""
+
+    text: str
+    node: cst.CSTNode | None  # literal node holding it; None for a synthetic join separator
+    start: int | None  # code-point offset of text[0] in the file when exactly known
+    dynamic: bool = False
+    site: cst.CSTNode | None = None  # first reference crossed from the send site
+    via: str | None = None
+    element: cst.CSTNode | None = None  # list element holding it
+    origin: Location | None = None  # where text[0] is written in ANOTHER module (cross-module constant)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One element of a resolved list: a text made of fragments."""
+
+    frags: tuple[Frag, ...]
+
+
+Text = tuple[Frag, ...]
+ItemList = tuple[Item, ...]
