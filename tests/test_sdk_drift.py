@@ -20,9 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from beta_lint.data import rules_dir
-from beta_lint.registry import default_registry
-from beta_lint.sync import SdkScan, find_sdk, load_routes_toml, scan_sdk, sync
+from beta_lint.knowledge.data import rules_dir
+from beta_lint.knowledge.registry import default_registry
+from beta_lint.knowledge.sdk.records import SdkScan
+from beta_lint.knowledge.sdk.scan import find_sdk, scan_sdk
+from beta_lint.knowledge.sdk.writer import load_routes_toml, sync
 
 pytestmark = [
     pytest.mark.drift,

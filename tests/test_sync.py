@@ -549,7 +549,7 @@ def _covers(prefix: str, path: str) -> bool:
 
 
 def test_registry_agrees_with_the_committed_routes_table() -> None:
-    from beta_lint.registry import load_registry_file
+    from beta_lint.knowledge.registry import load_registry_file
 
     table = load_routes_toml(COMMITTED.read_text(encoding="utf-8"))
     registry = load_registry_file(ROOT / "rules" / "registry.toml")
