@@ -174,6 +174,12 @@ def check(paths: tuple[str, ...], **options: Any) -> None:
     help="Output format (default: table).",
 )
 @click.option("--fail-on", help="Exit 1 when a use has one of these statuses (e.g. retired,superseded).")
+@click.option(
+    "--include-mentions",
+    is_flag=True,
+    help="Also list names that are only compared, asserted, typed or logged (role 'mentioned').",
+)
+@click.option("--exclude-tests", is_flag=True, help="Leave out uses in test code (tests/, test_*.py, conftest.py).")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @guarded
 def audit(paths: tuple[str, ...], **options: Any) -> None:

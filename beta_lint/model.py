@@ -27,6 +27,32 @@ UsageKind = Literal[
 # strings that merely equal a registry name outside any send context.
 CheckScope = Literal["all", "lifecycle"]
 
+# What a name does in the program. sent: it reaches a request beta-lint recognised (an SDK
+# call, an HTTP call to an Anthropic host, a raw header string). bound: it is held where a
+# request may pick it up (a constant, a list being built, an argument of the project's own
+# function). mentioned: it is only compared, asserted, typed, logged or read back; it never
+# reaches a request, so no rule reports it and no fix edits it.
+Role = Literal["sent", "bound", "mentioned"]
+# Where a statement sits among exclusive branches: (branch point, arm) from the outermost.
+# Two values whose paths part at the same branch point in different arms never meet.
+BranchPath = tuple[tuple[int, int], ...]
+
+
+def dominates(first: BranchPath, second: BranchPath) -> bool:
+    """Whether every run that executes `second` executes `first` (its path is a prefix)."""
+    return second[: len(first)] == first
+
+
+def exclusive(left: BranchPath, right: BranchPath) -> bool:
+    """Whether no run of the program executes both places (if/elif/else, match, try/except arms)."""
+    for (point, arm), (other_point, other_arm) in zip(left, right, strict=False):
+        if point != other_point:
+            return False
+        if arm != other_arm:
+            return True
+    return False
+
+
 # The line ends Python and libcst count, which Location's lines follow: \r\n, \r and \n, not
 # str.splitlines's form feed and others.
 LINE_END_RE = re.compile(r"\r\n?|\n")
@@ -92,6 +118,14 @@ class Request:
     client_key: int | None = None  # offset of the call that created the client used (its identity)
     # For a request without its own anthropic-beta header: absent, or unknown (**kwargs...).
     beta_header: Literal["present", "absent", "unknown"] = "present"
+    # Whether beta-lint knows this is an Anthropic request: an SDK method on a resolved client,
+    # an HTTP call or raw header string whose URL is an Anthropic host. Rules about a request
+    # and fixes that edit a call need it; a project's own function taking `betas` is not one.
+    known: bool = False
+
+
+# The carriers that are keyword arguments of a call (the others are mappings and strings).
+CALL_CARRIERS = frozenset({"betas", "extra_headers", "default_headers", "headers"})
 
 
 @dataclass(frozen=True)
@@ -127,6 +161,12 @@ class Usage:
     via: str | None = None  # the constant name it was resolved through, if any
     alternative: int = 0  # which branch of a conditional value it belongs to
     element: Location | None = None  # the whole list element / literal holding it (for fixes)
+    role: Role = "bound"
+    branch: BranchPath = ()  # the branch of the statement that put it in the value
+    # The `.append(x)`/`.add(x)` statement that adds exactly this name, for a removal fix;
+    # `alone` when it is the only statement of its block (removing it needs a `pass`).
+    statement: Location | None = None
+    statement_alone: bool = False
 
 
 @dataclass(frozen=True)

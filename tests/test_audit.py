@@ -228,6 +228,8 @@ def test_notebook_uses_name_the_cell(tree_json: dict[str, Any], tree: Path) -> N
             "kind": "betas-argument",
             # The client is created in an earlier cell: cells share one namespace.
             "endpoint": "/v1/messages",
+            "role": "sent",
+            "test": False,
         }
     ]
     table = audit("--beta", "prompt-caching", ".", cwd=tree).stdout
@@ -284,8 +286,10 @@ def test_json_keys_are_the_documented_ones(tree_json: dict[str, Any]) -> None:
     for beta in tree_json["betas"]:
         assert list(beta) == ["name", "status", "successor", "retires", "days_left", "uses"]
         for use in beta["uses"]:
-            assert list(use) == ["path", "cell", "line", "column", "kind", "endpoint"]
+            assert list(use) == ["path", "cell", "line", "column", "kind", "endpoint", "role", "test"]
             assert use["kind"] in ("betas-argument", "header", "header-string", "constant", "text")
+            assert use["role"] in ("sent", "bound")  # mentions only with --include-mentions
+            assert use["test"] is (use["path"].startswith("tests/") or use["path"].endswith("conftest.py"))
 
 
 def test_sorted_by_name_with_dynamic_last(tree_json: dict[str, Any]) -> None:
@@ -299,7 +303,8 @@ def test_sorted_by_name_with_dynamic_last(tree_json: dict[str, Any]) -> None:
 
 def test_csv_has_one_row_per_use(tree: Path, tree_json: dict[str, Any]) -> None:
     rows = list(csv.reader(io.StringIO(audit("--format", "csv", ".", cwd=tree).stdout)))
-    assert rows[0] == ["name", "status", "successor", "retires", "path", "cell", "line", "column", "kind", "endpoint"]
+    header = ["name", "status", "successor", "retires", "path", "cell", "line", "column", "kind", "endpoint"]
+    assert rows[0] == [*header, "role", "test"]
     assert len(rows) - 1 == sum(len(beta["uses"]) for beta in tree_json["betas"])
 
 
@@ -381,7 +386,7 @@ def test_dynamic_values_are_never_dropped(tmp_path: Path) -> None:
         """,
     )
     result = audit("--format", "csv", ".", cwd=tmp_path)
-    assert result.stdout.splitlines()[1] == "<dynamic>,dynamic,,,app.py,,7,35,betas-argument,/v1/messages"
+    assert result.stdout.splitlines()[1] == "<dynamic>,dynamic,,,app.py,,7,35,betas-argument,/v1/messages,sent,no"
 
 
 def make(
@@ -393,11 +398,12 @@ def make(
     scope: str = "all",
     via: str | None = None,
     site: Location | None = None,
+    known: bool = True,
 ) -> Usage:
     location = Location(path, 3, 5, 3, 25)
     if site is None:
         site = location if site_line is None else Location(path, site_line, 9, site_line, 20)
-    request = Request(1, site, "betas", endpoint="/v1/messages")
+    request = Request(1, site, "betas", endpoint="/v1/messages", known=known)
     return Usage(usage_kind, name, name or "", location, site, request, scope, via)  # type: ignore[arg-type]
 
 
@@ -414,6 +420,10 @@ def test_uses_of_each_kind_of_usage() -> None:
         ("a-2025-01-01", 3, "constant", None),
         ("a-2025-01-01", 9, "header", "/v1/messages"),
     ]
+    # betas= of the project's own function: the definition is a use, the call is not a send site.
+    own_function = make("betas-argument", "a-2025-01-01", "app.py", site_line=9, via="A_BETA", known=False)
+    assert [(n, u.line, u.kind, u.role) for n, u in uses_of(own_function)] == [("a-2025-01-01", 3, "constant", "bound")]
+    assert list(uses_of(make("betas-argument", None, "app.py", site_line=9, known=False))) == []
     dynamic = make("betas-argument", None, "app.py", site_line=9)
     assert [(n, u.line, u.kind) for n, u in uses_of(dynamic)] == [("<dynamic>", 9, "betas-argument")]
     exported = make("literal", "a-2025-01-01", "app/config.py")
@@ -675,7 +685,9 @@ def test_standard_input(dated: Path) -> None:
         stdin="import anthropic\nclient = anthropic.Anthropic()\n"
         'client.beta.models.list(betas=["files-api-2025-04-14"])\n',
     )
-    assert result.stdout.splitlines()[1:] == ["files-api-2025-04-14,ga,,,svc/app.py,,3,33,betas-argument,/v1/models"]
+    assert result.stdout.splitlines()[1:] == [
+        "files-api-2025-04-14,ga,,,svc/app.py,,3,33,betas-argument,/v1/models,sent,no"
+    ]
 
 
 def test_empty_tree(tmp_path: Path) -> None:

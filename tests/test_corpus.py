@@ -206,7 +206,7 @@ def test_corpus_diagnostics(code: str, run: str) -> None:
         found = sorted({str(d.get("endpoint")) for d in actual[key]})
         if e.endpoint is not None and e.endpoint not in found:
             lines.append(f"  endpoint    {_show(key)}: expected {e.endpoint}, got {', '.join(found)}")
-        fixes = sorted({str((d.get("fix") or {}).get("applicability")) for d in actual[key]})
+        fixes = sorted({str((d.get("fix") or {}).get("applicability") or "none") for d in actual[key]})
         if e.fix is not None and e.fix not in fixes:
             lines.append(f"  fix         {_show(key)}: expected a {e.fix} fix, got {', '.join(fixes)}")
     if lines:

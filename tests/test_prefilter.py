@@ -28,7 +28,7 @@ SKIPPED = {
 PARSED = {
     "sender.py": "import anthropic\nclient = anthropic.Anthropic()\nclient.beta.messages.create(betas=[])\n",
     "imported.py": "from settings import BETAS\nsend(model='m', betas=BETAS)\n",
-    "dict_call.py": "options = dict(betas=[])\n",
+    "dict_call.py": "options = dict(betas=['files-api'])\n",  # a name passed on: BL001
     "dated_constant.py": "NAME = 'files-api-2025-04-14'\n",
     "dated_fstring.py": "NAME = f'pdfs-2024-09-25{1}'\n",
     "dated_bytes.py": "NAME = b'pdfs-2024-09-25'\n",

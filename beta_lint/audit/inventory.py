@@ -33,7 +33,9 @@ meaning, and a change of meaning bumps `version`:
           "uses": [                           # sorted by path, cell, line, column, kind
             {"path": "app/agent.py", "cell": null, "line": 3, "column": 9,
              "kind": "betas-argument",        # betas-argument|header|header-string|constant|text
-             "endpoint": "/v1/messages" | null}
+             "endpoint": "/v1/messages" | null,
+             "role": "sent",                  # sent|bound|mentioned (mentioned: --include-mentions)
+             "test": false}                   # in test code
           ]
         }
       ]
@@ -47,18 +49,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 from beta_lint.errors import UsageError, parse_date
 from beta_lint.knowledge.registry import STATUSES, Registry
-from beta_lint.model import FileResult, Location, Usage
+from beta_lint.model import CALL_CARRIERS, FileResult, Location, Usage
 
 DYNAMIC = "<dynamic>"
 DYNAMIC_STATUS = "dynamic"
 # `dynamic` is accepted too, so a CI gate can insist that every beta is known statically.
 FILTER_STATUSES: tuple[str, ...] = (*STATUSES, DYNAMIC_STATUS)
-CSV_COLUMNS = ("name", "status", "successor", "retires", "path", "cell", "line", "column", "kind", "endpoint")
+CSV_COLUMNS = (
+    "name",
+    "status",
+    "successor",
+    "retires",
+    "path",
+    "cell",
+    "line",
+    "column",
+    "kind",
+    "endpoint",
+    "role",
+    "test",
+)
 
 _TEST_DIRS = frozenset({"test", "tests"})
 
@@ -74,6 +89,8 @@ class Use:
     column: int
     kind: str  # betas-argument | header | header-string | constant | text
     endpoint: str | None = None
+    role: str = "bound"  # sent | bound | mentioned (see model.Role)
+    test: bool = False  # in test code (tests/, test_*.py, *_test.py, conftest.py)
 
     def where(self) -> str:
         """`path:line:col`, or `notebook.ipynb:cell N:line:col` (notebook lines count per cell)."""
@@ -84,8 +101,9 @@ class Use:
         return (self.path, self.cell or 0, self.line, self.column, self.kind)
 
 
-def use_at(location: Location, kind: str, endpoint: str | None) -> Use:
-    return Use(location.path, location.cell, location.line, location.column, kind, endpoint)
+def use_at(location: Location, kind: str, endpoint: str | None, role: str = "bound") -> Use:
+    test = is_test_path(location.path)
+    return Use(location.path, location.cell, location.line, location.column, kind, endpoint, role, test)
 
 
 def is_test_path(path: str) -> bool:
@@ -111,37 +129,62 @@ def _within(inner: Location, outer: Location) -> bool:
     )
 
 
-def uses_of(usage: Usage) -> Iterator[tuple[str, Use]]:
-    """The (beta name, use) pairs one extracted usage stands for (see the module docstring)."""
+def uses_of(usage: Usage, mentions: bool = False) -> Iterator[tuple[str, Use]]:
+    """The (beta name, use) pairs one extracted usage stands for (see the module docstring).
+
+    Mentions (a name compared, asserted, typed or logged) are uses only when asked for.
+    """
     endpoint = usage.request.endpoint if usage.request is not None else None
+    if usage.role == "mentioned":
+        if mentions:
+            name = usage.name if usage.name is not None else DYNAMIC
+            kind = "constant" if usage.kind == "literal" else usage.kind
+            yield name, use_at(usage.location, kind, None, "mentioned")
+        return
+    # `betas=` of a call beta-lint does not know (the project's own function): the names are
+    # listed where they are written, but the call is not vouched for as a send site.
+    request = usage.request
+    unknown_call = request is not None and not request.known and request.carrier in CALL_CARRIERS
     if usage.name is None:
+        if unknown_call:
+            return
         # Where the unknown value enters the request is what someone has to go and read.
-        yield DYNAMIC, use_at(usage.site, "constant" if usage.kind == "literal" else usage.kind, endpoint)
+        kind = "constant" if usage.kind == "literal" else usage.kind
+        yield DYNAMIC, use_at(usage.site, kind, endpoint, usage.role)
         return
     if usage.kind in ("literal", "constant"):
         if usage.scope == "lifecycle" and is_test_path(usage.location.path):
+            if mentions:
+                yield usage.name, use_at(usage.location, "constant", None, "mentioned")
             return
         yield usage.name, use_at(usage.location, "constant", None)
         return
     if not _within(usage.location, usage.site):
         # Reached through a name (the site is elsewhere): the definition, and where it is sent.
         yield usage.name, use_at(usage.location, "constant", None)
-        yield usage.name, use_at(usage.site, usage.kind, endpoint)
+        if not unknown_call:
+            yield usage.name, use_at(usage.site, usage.kind, endpoint, usage.role)
         return
-    yield usage.name, use_at(usage.location, usage.kind, endpoint)
+    yield usage.name, use_at(usage.location, usage.kind, endpoint, usage.role)
 
 
-def collect_uses(results: Iterable[FileResult]) -> dict[str, list[Use]]:
+_ROLE_RANK = {"mentioned": 0, "bound": 1, "sent": 2}
+
+
+def collect_uses(results: Iterable[FileResult], mentions: bool = False) -> dict[str, list[Use]]:
     """Uses by beta name, each (path, cell, line, column, kind) once per beta."""
     found: dict[str, dict[tuple[str, int | None, int, int, str], Use]] = {}
     for result in results:
         for usage in result.usages:
-            for name, use in uses_of(usage):
+            for name, use in uses_of(usage, mentions):
                 key = (use.path, use.cell, use.line, use.column, use.kind)
                 seen = found.setdefault(name, {}).get(key)
-                # Alternatives of one request can repeat a use; keep an endpoint if any knows it.
+                # Alternatives of one request can repeat a use; keep an endpoint if any knows
+                # it, and the strongest role (a constant sent by one call and bound by another).
                 if seen is None or (seen.endpoint is None and use.endpoint is not None):
                     found[name][key] = use
+                if _ROLE_RANK[found[name][key].role] < _ROLE_RANK[use.role]:
+                    found[name][key] = replace(found[name][key], role=use.role)
     return {name: sorted(uses.values(), key=Use.sort_key) for name, uses in found.items()}
 
 

@@ -118,6 +118,8 @@ def render_json(report: Report) -> str:
                         "column": u.column,
                         "kind": u.kind,
                         "endpoint": u.endpoint,
+                        "role": u.role,
+                        "test": u.test,
                     }
                     for u in b.uses
                 ],
@@ -146,6 +148,8 @@ def render_csv(report: Report) -> str:
                     u.column,
                     u.kind,
                     u.endpoint or "",
+                    u.role,
+                    "yes" if u.test else "no",
                 ]
             )
     return buffer.getvalue()

@@ -52,6 +52,11 @@ class Rule:
     lifecycle: bool = False  # applies to strings that only equal a registry name
     engine: bool = False  # produced by the engine itself (parse errors, suppressions)
 
+    @property
+    def about_request(self) -> bool:
+        """BL2xx and BL3xx judge a request: they need one beta-lint recognised (Request.known)."""
+        return self.code.startswith(("BL2", "BL3"))
+
 
 # Every rule, in the order the family modules register them (checks/rules.py imports them all).
 REGISTERED: dict[str, Rule] = {}

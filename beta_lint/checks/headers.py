@@ -13,7 +13,7 @@ from beta_lint.checks.base import (
     site_related,
 )
 from beta_lint.fix import edits as fixes
-from beta_lint.model import HeaderText, Request, Usage
+from beta_lint.model import HeaderText, Request, Usage, dominates, exclusive
 
 
 @request_rule(
@@ -32,7 +32,7 @@ def redundant_sdk_beta(request: Request, usages: Sequence[Usage], ctx: Context) 
             message = (
                 f'client.{request.target}() adds "{usage.name}" itself and does not remove duplicates: it is sent twice'
             )
-            fix = fixes.remove_name(usage, ctx.source, "safe", f'Remove "{usage.name}"')
+            fix = fixes.remove_name(usage, ctx.source, "safe")
             yield Finding(usage.site, message, usage.name, related=site_related(usage), fix=fix)
 
 
@@ -75,23 +75,31 @@ def duplicate_beta(request: Request, usages: Sequence[Usage], ctx: Context) -> I
         by_alternative.setdefault(usage.alternative, []).append(usage)
     reported: set[tuple[int, int]] = set()
     for group in by_alternative.values():
-        seen: dict[str, Usage] = {}
+        seen: dict[str, list[Usage]] = {}
         for usage in group:
             if usage.name is None or usage.name == "":
                 continue
-            first = seen.setdefault(usage.name, usage)
-            if first is usage:
+            earlier = seen.setdefault(usage.name, [])
+            # Counted per path: a name added in the `if` arm and again in the `elif` arm is sent once.
+            first = next((e for e in earlier if not exclusive(e.branch, usage.branch)), None)
+            earlier.append(usage)
+            if first is None:
                 continue
-            key = (usage.site.offset, usage.site.end_offset)
+            # Where the second copy is written (the append, the literal); the first elsewhere.
+            where = usage.location if usage.location != first.location else usage.site
+            key = (where.offset, where.end_offset)
             if key in reported:
                 continue
             reported.add(key)
-            fix = fixes.remove_name(usage, ctx.source, "safe", f'Remove the second "{usage.name}"')
+            other = first.location if first.location != where else first.site
+            # Removing the second copy keeps the name only where the first one always runs too.
+            kept = dominates(first.branch, usage.branch)
+            fix = fixes.remove_name(usage, ctx.source, "safe", second=True) if kept else None
             yield Finding(
-                usage.site,
+                where,
                 f'"{usage.name}" is sent twice in this request (the SDK does not remove duplicates)',
                 usage.name,
-                related=(first.site,),
+                related=(other,) if other != where else (),
                 fix=fix,
             )
 

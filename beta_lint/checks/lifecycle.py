@@ -45,7 +45,7 @@ def ga_beta(usage: Usage, ctx: Context) -> Iterator[Finding]:
     else:
         message = f'"{beta.name}" is generally available{since}: the header is no longer needed'
     applicability: Applicability = "unsafe" if beta.changes_behaviour else "safe"
-    fix = fixes.remove_name(usage, ctx.source, applicability, f'Remove "{beta.name}"')
+    fix = fixes.remove_name(usage, ctx.source, applicability)
     yield Finding(usage.location, message, beta.name, fix=fix)
 
 
@@ -97,7 +97,7 @@ def retired_beta(usage: Usage, ctx: Context) -> Iterator[Finding]:
         message += f'; its successor is "{beta.successor}"'
     if beta.note:
         message += f" ({beta.note.rstrip('.')})"
-    fix = fixes.remove_name(usage, ctx.source, "unsafe", f'Remove "{beta.name}"')
+    fix = fixes.remove_name(usage, ctx.source, "unsafe")
     yield Finding(usage.location, message, beta.name, fix=fix)
 
 

@@ -23,20 +23,27 @@ def run_rules(
     rules = [RULES[code] for code in sorted(enabled) if code in RULES]
     by_request: dict[int, list[Usage]] = {}
     for usage in extraction.usages:
+        if usage.role == "mentioned":
+            continue  # compared, asserted, typed or logged: never sent, never reported
         if usage.request is not None:
             by_request.setdefault(usage.request.id, []).append(usage)
+        known = usage.request is not None and usage.request.known
         for rule in rules:
             if rule.on_usage is None or (usage.scope == "lifecycle" and not rule.lifecycle):
                 continue
+            if rule.about_request and not known:
+                continue
             out.extend(to_diagnostic(rule, finding, usage.request) for finding in rule.on_usage(usage, ctx))
-    for request in extraction.requests:
+    # Rules about a request only where beta-lint knows it is an Anthropic request.
+    requests = [request for request in extraction.requests if request.known]
+    for request in requests:
         members = by_request.get(request.id, [])
         for rule in rules:
             if rule.on_request is not None:
                 out.extend(to_diagnostic(rule, f, request) for f in rule.on_request(request, members, ctx))
     for rule in rules:
         if rule.on_file is not None:
-            for request, finding in rule.on_file(extraction.requests, by_request, ctx):
+            for request, finding in rule.on_file(requests, by_request, ctx):
                 out.append(to_diagnostic(rule, finding, request))
     return out
 

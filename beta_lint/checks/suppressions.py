@@ -6,6 +6,7 @@ A suppression comment that silenced nothing is BL901 when that rule is on. Every
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -84,9 +85,13 @@ def merge_fixes(first: Diagnostic, second: Diagnostic) -> Diagnostic:
     return replace(first, fix=replace(first.fix, edits=tuple(edits)))
 
 
+OUR_CODE_RE = re.compile(r"BL[0-9]{3}", re.IGNORECASE)
+
+
 def names_ours(suppression: Suppression) -> bool:
     """A bare `# noqa` may be for another linter: only ours count as unused."""
-    return bool(suppression.codes) and all(code.startswith("BL") for code in suppression.codes)
+    # Ours are BL and three digits: `# noqa: BLE001` is flake8-blind-except's, not beta-lint's.
+    return bool(suppression.codes) and all(OUR_CODE_RE.fullmatch(code) for code in suppression.codes)
 
 
 def suppressing(diagnostic: Diagnostic, suppressions: Sequence[Suppression]) -> int | None:

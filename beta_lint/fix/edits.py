@@ -34,7 +34,7 @@ def replace_text(
 
 def replace_name(usage: Usage, new: str, source: str) -> Fix | None:
     """Replace the name where it is written (the literal, shared by every use of a constant)."""
-    if usage.name is None:
+    if usage.name is None or not editable(usage):
         return None
     location = usage.location
     if source[location.offset : location.end_offset] != usage.raw or usage.raw.strip() != usage.name:
@@ -191,16 +191,79 @@ def _argument_span(source: str, keyword: Location) -> tuple[int, int] | None:
     return None
 
 
-def remove_name(usage: Usage, source: str, applicability: Applicability, message: str) -> Fix | None:
-    """Remove one beta from the request: the item in a joined string, or the list element."""
-    if usage.name is None:
+def editable(usage: Usage) -> bool:
+    """Whether a fix may edit where this name is written.
+
+    Never a mention (an assertion, a type, a log line), and never inside the arguments of a
+    call beta-lint does not know to be an Anthropic request (the project's own function).
+    """
+    if usage.role == "mentioned":
+        return False
+    request = usage.request
+    if request is None or request.known:
+        return True
+    call = request.location
+    return not (call.offset <= usage.location.offset < call.end_offset)
+
+
+def _statement_edit(usage: Usage, source: str) -> tuple[int, int, str] | None:
+    """Remove the `.append(x)` statement that adds the name (a `pass` where it was alone)."""
+    statement = usage.statement
+    assert statement is not None
+    start, end = statement.offset, statement.end_offset
+    if usage.statement_alone:
+        return start, end, "pass"
+    line_start = source.rfind("\n", 0, start) + 1
+    if source[line_start:start].strip():
+        return None
+    line_end = source.find("\n", end)
+    line_end = len(source) if line_end == -1 else line_end + 1
+    rest = source[end:line_end].strip()
+    if rest and not rest.startswith("#"):
+        return None
+    return line_start, line_end, ""
+
+
+def _own_literal(usage: Usage, source: str, start: int, end: int) -> bool:
+    """Whether [start, end) is the only element of the list written as the call's `betas=` value."""
+    request = usage.request
+    keyword = request.keyword_location if request is not None else None
+    if keyword is None or not (keyword.offset <= start and end <= keyword.end_offset):
+        return False
+    opener, _ = _prev_significant(source, start)
+    closer, _ = _next_significant(source, end)
+    written = source[keyword.offset : keyword.end_offset]
+    return re.fullmatch(r"[A-Za-z_]\w*\s*=\s*", source[keyword.offset : opener]) is not None and written.endswith(
+        source[opener : closer + 1]
+    )
+
+
+def remove_name(usage: Usage, source: str, applicability: Applicability, second: bool = False) -> Fix | None:
+    """Remove one beta from the requests it reaches, exactly where it is written.
+
+    Three shapes only: the item of a comma-joined string (with one comma), the element of a
+    list literal, and the `.append(x)`/`.add(x)` statement that adds just this name. The
+    `betas=` keyword goes only when the call's own literal list would be left empty. A name
+    that reaches the request any other way gets no fix. `second`: the name is a duplicate, and
+    this copy is the one to remove.
+    """
+    if usage.name is None or usage.role != "sent" or not editable(usage):
         return None
     location = usage.location
     token_start, token_end = location.offset, location.end_offset
     if source[token_start:token_end] != usage.raw:
         return None
+    if usage.statement is not None:
+        statement = _statement_edit(usage, source)
+        if statement is None:
+            return None
+        edit = _edit(usage.statement, source, *statement)
+        again = " again" if second else ""
+        return Fix(applicability, f'Remove the statement that adds "{usage.name}"{again}', (edit,))
     edits: list[Edit] = []
     note = None
+    message = ""
+    which = f'the second "{usage.name}"' if second else f'"{usage.name}"'
     # Inside a comma-joined string ("a,b"): remove the item and one neighbouring comma.
     after = source[token_end:]
     before = source[:token_start]
@@ -208,8 +271,10 @@ def remove_name(usage: Usage, source: str, applicability: Applicability, message
     precede = re.search(r"(?<=[a-z0-9])\s*,\s*$", before)
     if follow:
         edits.append(_edit(location, source, token_start, token_end + follow.end(), ""))
+        message = f"Remove {which} from the header value"
     elif precede:
         edits.append(_edit(location, source, token_start - (len(before) - precede.start()), token_end, ""))
+        message = f"Remove {which} from the header value"
     elif usage.element is not None:
         element = usage.element
         if (
@@ -221,15 +286,23 @@ def remove_name(usage: Usage, source: str, applicability: Applicability, message
         span = remove_span_from_sequence(source, element.offset, element.end_offset)
         if isinstance(span, tuple):
             edits.append(_edit(location, source, span[0], span[1], span[2]))
+            message = f"Remove {which} from the list"
         elif span is None:
             return None
-        elif usage.request is not None and usage.request.keyword_location is not None:
-            # The last beta: drop the whole `betas=` argument rather than leave `betas=[]`.
+        elif (
+            usage.request is not None
+            and usage.request.keyword_location is not None
+            and _own_literal(usage, source, element.offset, element.end_offset)
+        ):
+            # The last beta of the call's own list: drop `betas=[...]` rather than leave `betas=[]`.
             argument = _argument_span(source, usage.request.keyword_location)
             if argument is None:
                 return None
             edits.append(_edit(location, source, argument[0], argument[1], ""))
+            keyword = source[usage.request.keyword_location.offset :].split("=", 1)[0].strip()
+            message = f"Remove {which} and the `{keyword}=` argument it was the only element of"
         else:
+            # The only element of a list defined elsewhere: removing it would send an empty list.
             return None
         if usage.via is not None:
             note = f"{usage.via} is left in place (now possibly unused)"

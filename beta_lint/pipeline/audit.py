@@ -146,7 +146,11 @@ def audit_command(paths: list[str], options: dict[str, Any]) -> int:
                 where = use_at(diagnostic.location, "", None).where()
                 click.echo(f"beta-lint: warning: {where}: {diagnostic.message} (not in the audit)", err=True)
 
-    every = group(collect_uses(results), registry, linter.today)
+    uses = collect_uses(results, bool(options.get("include_mentions")))
+    if options.get("exclude_tests"):
+        uses = {name: [u for u in found if not u.test] for name, found in uses.items()}
+        uses = {name: found for name, found in uses.items() if found}
+    every = group(uses, registry, linter.today)
     shown = [beta for beta in every if filters.keep(beta)]
     hidden_dynamic = [b for b in every if b.name == DYNAMIC and b not in shown]
     if filters.active and hidden_dynamic:

@@ -8,12 +8,13 @@ from typing import Any, ClassVar
 
 import libcst as cst
 
+from beta_lint.python.contexts import ContextTracker, is_mention_call
 from beta_lint.python.facts import Binding, BindingOp, CallSite, DictSite, Scope, StringSite
 from beta_lint.python.literals import near_header_key, string_value, subscript_key
 from beta_lint.python.patterns import COLLECTION_METHODS, LOG_CALLS
 
 
-class Collector(cst.CSTVisitor):
+class Collector(ContextTracker):
     def __init__(self) -> None:
         super().__init__()
         self.module_scope = Scope("module", "<module>", None)
@@ -152,15 +153,19 @@ class Collector(cst.CSTVisitor):
                 return
             arg = value.args[-1].value if op == "insert" else value.args[0].value
             binding_op: BindingOp = "update" if op == "update" else op  # type: ignore[assignment]
+            statement, alone = self.statement_of(value) if _adds_one(op, arg) else (None, False)
+            binding = Binding(binding_op, arg, self.scope, statement=statement, alone=alone)
             if isinstance(target, cst.Name):
-                self._bind(self.scope, target.value, Binding(binding_op, arg, self.scope))
+                self._bind(self.scope, target.value, binding)
                 self._mark_beta_named(target.value, arg)
             elif (attr := self._self_attr(target)) is not None:
-                self._bind_self(attr, Binding(binding_op, arg, self.scope))
+                self._bind_self(attr, binding)
 
     def _assign(self, target: cst.BaseExpression, value: cst.BaseExpression | None, annotation: object) -> None:
         ann = annotation if isinstance(annotation, cst.BaseExpression) else None
         if isinstance(target, cst.Name):
+            if value is not None:
+                self.note_assigned(target.value, value)
             self._bind(self.scope, target.value, Binding("assign", value, self.scope, ann))
             if self.scope.kind == "class":
                 # Class-body values (dataclass defaults included) are what `self.x` reads.
@@ -193,10 +198,11 @@ class Collector(cst.CSTVisitor):
     def _bind_self(self, attr: str, binding: Binding) -> None:
         owner = self.scope.owner_class
         if owner is not None:
+            binding.branch = self.branch_path()
             owner.self_attrs.setdefault(attr, []).append(binding)
 
-    @staticmethod
-    def _bind(scope: Scope, name: str, binding: Binding) -> None:
+    def _bind(self, scope: Scope, name: str, binding: Binding) -> None:
+        binding.branch = self.branch_path()
         scope.bindings.setdefault(name, []).append(binding)
 
     def _mark_beta_named(self, name: str, value: cst.BaseExpression) -> None:
@@ -211,17 +217,19 @@ class Collector(cst.CSTVisitor):
 
     # -- things to resolve later
     def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append(CallSite(node, self.scope))
         func = node.func
         name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        self.calls.append(CallSite(node, self.scope, self.in_mention or is_mention_call(name)))
         if name in LOG_CALLS and node.args:
             # A log message that mentions the header ("anthropic-beta: %s") sends nothing.
             self.docstrings.add(id(node.args[0].value))
+        if is_mention_call(name):
+            self.enter_mention(node)
 
     def visit_Dict(self, node: cst.Dict) -> None:
         for element in node.elements:
             if isinstance(element, cst.DictElement) and near_header_key(string_value(element.key)):
-                self.dicts.append(DictSite(node, self.scope))
+                self.dicts.append(DictSite(node, self.scope, self.in_mention))
                 return
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
@@ -238,7 +246,7 @@ class Collector(cst.CSTVisitor):
         if id(node) in self.docstrings:
             return
         name = self._beta_named_nodes.get(id(node))
-        self.strings.append(StringSite(node, self.scope, name is not None, name))
+        self.strings.append(StringSite(node, self.scope, name is not None, name, self.in_mention))
 
     def visit_Comment(self, node: cst.Comment) -> None:
         if "noqa" in node.value.lower() or "beta-lint" in node.value.lower():
@@ -246,6 +254,15 @@ class Collector(cst.CSTVisitor):
 
 
 # ---------------------------------------------------------------- small helpers
+
+
+def _adds_one(op: str, value: cst.BaseExpression) -> bool:
+    """Whether a collection call adds exactly one element (so removing the call removes one name)."""
+    if op in {"append", "insert"}:
+        return True
+    if op == "extend" and isinstance(value, cst.List | cst.Tuple | cst.Set):
+        return len(value.elements) == 1 and isinstance(value.elements[0], cst.Element)
+    return False
 
 
 def _annotation(node: cst.Annotation | None) -> cst.BaseExpression | None:

@@ -8,9 +8,7 @@ from typing import Literal
 
 import libcst as cst
 
-from beta_lint.model import (
-    Location,
-)
+from beta_lint.model import BranchPath, Location
 
 # ---------------------------------------------------------------- collected facts
 
@@ -39,18 +37,25 @@ class Binding:
     scope: Scope
     annotation: cst.BaseExpression | None = None
     key: str | None = None  # for subscript assignments: the key written
+    branch: BranchPath = ()
+    # `.append(x)`/`.add(x)`/`.extend([x])`: the expression statement, when it is alone on
+    # its line, and whether it is the only statement of its block.
+    statement: cst.CSTNode | None = None
+    alone: bool = False
 
 
 @dataclass
 class CallSite:
     node: cst.Call
     scope: Scope
+    mention: bool = False  # an assertion, a mock expectation or a log call: nothing is sent
 
 
 @dataclass
 class DictSite:
     node: cst.Dict
     scope: Scope
+    mention: bool = False
 
 
 @dataclass
@@ -59,6 +64,7 @@ class StringSite:
     scope: Scope
     beta_named: bool  # bound (directly or as a list element) to a name containing "beta"
     bound_to: str | None
+    mention: bool = False
 
 
 # ---------------------------------------------------------------- resolved values
@@ -76,6 +82,9 @@ class Frag:
     via: str | None = None
     element: cst.CSTNode | None = None  # list element holding it
     origin: Location | None = None  # where text[0] is written in ANOTHER module (cross-module constant)
+    branch: BranchPath = ()  # of the statement that added it to the value
+    statement: cst.CSTNode | None = None  # the collection call that adds exactly this name
+    alone: bool = False
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,27 @@ def is_listish(binding: Binding) -> bool:
     return False
 
 
+def added_by(lists: list[ItemList], binding: Binding) -> list[ItemList]:
+    """The items a binding puts in a list, marked with its branch and, when it adds exactly one
+    name, with the statement that adds it (a removal fix can then remove just that statement)."""
+    if not binding.branch and binding.statement is None:
+        return lists
+    out: list[ItemList] = []
+    for alternative in lists:
+        items = []
+        for item in alternative:
+            single = binding.statement is not None and len(alternative) == 1 and len(item.frags) == 1
+            frags = tuple(
+                replace(f, branch=f.branch or binding.branch, statement=binding.statement, alone=binding.alone)
+                if single
+                else replace(f, branch=f.branch or binding.branch)
+                for f in item.frags
+            )
+            items.append(Item(frags))
+        out.append(tuple(items))
+    return out
+
+
 def set_via(frag: Frag, name: str | None) -> Frag:
     if frag.via is not None or name is None or frag.dynamic:
         return frag

@@ -68,6 +68,8 @@ class ScopeResolver:
         self.consumed_dicts: set[int] = set()
         self.per_node: dict[int, int] = {}  # requests made so far at each node offset
         self.instances: dict[tuple[int, int], Callee] = {}
+        self.mention_requests: set[int] = set()  # requests written in an assertion or log call
+        self.anthropic_bases: list[str] = []  # base_url values given to Anthropic clients
 
     # -- locations
     def loc(self, node: cst.CSTNode) -> Location:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from typing import Literal
+from typing import Any, Literal
 
 import libcst as cst
 
@@ -16,11 +16,12 @@ from beta_lint.model import (
     HeaderText,
     Location,
     Request,
+    Role,
     Usage,
     UsageKind,
 )
-from beta_lint.python.clients import ClientResolver
 from beta_lint.python.facts import CallSite, DictSite, Frag, Item, ItemList, Scope, StringSite, Text
+from beta_lint.python.known import RequestResolver
 from beta_lint.python.literals import (
     empty_branches,
     is_header_key,
@@ -37,7 +38,7 @@ from beta_lint.python.patterns import COMMON_NON_REQUESTS, DATED_RE, RAW_HEADER_
 from beta_lint.python.scopes import Callee
 
 
-class Resolver(ClientResolver):
+class Resolver(RequestResolver):
     def exports(self) -> tuple[Export, ...]:
         """Module-level beta constants: a dated string, or a list of strings, held by a name."""
         out: list[Export] = []
@@ -77,6 +78,7 @@ class Resolver(ClientResolver):
 
     # -- the requests
     def run(self) -> None:
+        self.find_anthropic_bases()
         for site in self.c.calls:
             self.call(site)
         for dict_site in self.c.dicts:
@@ -91,7 +93,8 @@ class Resolver(ClientResolver):
         carriers = [k for k in ("betas", "extra_headers", "default_headers", "headers") if k in keywords]
         if not carriers and not self._may_send(call):
             return
-        callee = self.callee(call, scope)
+        # An expectation or a log line is never a request.
+        callee = Callee("unknown") if site.mention else self.callee(call, scope)
         if not carriers and not (callee.kind == "sdk-method" and callee.resolved) and callee.kind != "http":
             return
         endpoint, http_method, platform = self._endpoint(callee, scope)
@@ -110,6 +113,7 @@ class Resolver(ClientResolver):
             "client_wide": callee.kind in {"sdk-client", "sdk-copy", "http-client"},
             # Where the client was created: the same for every call through that client object.
             "client_key": self.loc(callee.origin).offset if callee.origin is not None else None,
+            "known": not site.mention and self.known(callee, scope),
         }
         star_args = any(arg.star for arg in call.args)
         sent_header = False
@@ -117,7 +121,7 @@ class Resolver(ClientResolver):
             arg = keywords[carrier]
             keyword_location = self.loc(arg)
             if carrier == "betas":
-                request = self._request(call, "betas", keyword_location=keyword_location, **base)
+                request = self._request(call, "betas", site.mention, keyword_location=keyword_location, **base)
                 lists = self.resolve_list(arg.value, scope, None)
                 self._emit_list(request, "betas-argument", lists, arg)
             else:
@@ -128,14 +132,14 @@ class Resolver(ClientResolver):
                 entries, complete = self.resolve_mapping(arg.value, scope, None)
                 star_args = star_args or not complete
                 for key, value, value_scope, entry_site in entries:
-                    request = self._request(call, kind, keyword_location=keyword_location, **base)
+                    request = self._request(call, kind, site.mention, keyword_location=keyword_location, **base)
                     self._emit_header(request, key, value, value_scope, entry_site, "header")
                     sent_header = sent_header or is_header_key(key if isinstance(key, str) else string_value(key))
         resolved_call = (callee.kind == "sdk-method" and callee.resolved) or callee.kind == "http"
         if "betas" not in carriers and not sent_header and resolved_call:
             # A call that sends no beta of its own: still a request (the SDK may add one; a raw
             # call may need one). "unknown" when **kwargs or an unresolved mapping could hold it.
-            self._request(call, "call", beta_header="unknown" if star_args else "absent", **base)
+            self._request(call, "call", site.mention, beta_header="unknown" if star_args else "absent", **base)
 
     @staticmethod
     def _may_send(call: cst.Call) -> bool:
@@ -146,8 +150,10 @@ class Resolver(ClientResolver):
     def header_mapping(self, site: DictSite) -> None:
         """A header mapping not passed to any call we followed: still a usage."""
         entries, _ = self.resolve_mapping(site.node, site.scope, None)
+        # An expected value in a test (`expected = {...}; assert sent == expected`) sends nothing.
+        mention = site.mention or self.c.mention_only(self.c.assigned_to.get(id(site.node)))
         for key, value, value_scope, entry_site in entries:
-            request = self._request(site.node, "mapping")
+            request = self._request(site.node, "mapping", mention)
             self._emit_header(request, key, value, value_scope, entry_site, "header")
 
     def string(self, site: StringSite) -> None:
@@ -161,25 +167,30 @@ class Resolver(ClientResolver):
             return
         if "anthropic-beta" in value.lower() and ":" in value:
             for match in RAW_HEADER_RE.finditer(value):
-                self._raw_header(node, text or (), value, match)
+                self._raw_header(site, node, text or (), value, match)
             if RAW_HEADER_RE.search(value):
                 return
         stripped = value.strip()
         if stripped in self.registry_names or (site.beta_named and looks_dated(stripped)):
             scope: Literal["all", "lifecycle"] = "all" if site.beta_named else "lifecycle"
+            role = self.string_role(site)
             for item in split_items(text or ()):
-                self.usages.extend(self._item_usages(None, "literal", item, scope, 0, node))
+                self.usages.extend(self._item_usages(None, "literal", item, scope, 0, node, role))
 
-    def _raw_header(self, node: cst.BaseExpression, text: Text, value: str, match: re.Match[str]) -> None:
+    def _raw_header(
+        self, site: StringSite, node: cst.BaseExpression, text: Text, value: str, match: re.Match[str]
+    ) -> None:
         endpoint = self.routes.endpoint_of_url(value)
         platform = self.routes.platform_of_url(value)
-        request = self._request(node, "header-string", endpoint=endpoint, platform=platform)
+        known = self.anthropic_url(value) and not site.mention
+        mention = self.string_role(site) == "mentioned"
+        request = self._request(node, "header-string", mention, endpoint=endpoint, platform=platform, known=known)
         start, end = match.span("value")
         sliced = slice_text(text, start, end)
         self._emit_texts(request, "header-string", [sliced], element=node)
 
     # -- emitting
-    def _request(self, node: cst.CSTNode, carrier: str, **fields: object) -> Request:
+    def _request(self, node: cst.CSTNode, carrier: str, mention: bool = False, **fields: object) -> Request:
         location = self.loc(node)
         # Ids come from the position, not a counter: the same request gets the same id however
         # much of the file was parsed (slicing) and in whatever order calls are visited.
@@ -187,6 +198,8 @@ class Resolver(ClientResolver):
         self.per_node[location.offset] = count + 1
         request_id = location.offset * 64 + count
         request = Request(id=request_id, location=location, carrier=carrier, **fields)  # type: ignore[arg-type]
+        if mention:
+            self.mention_requests.add(request_id)
         self.requests.append(request)
         return request
 
@@ -274,6 +287,7 @@ class Resolver(ClientResolver):
         scope: Literal["all", "lifecycle"],
         alternative: int,
         element: cst.CSTNode | None = None,
+        role: Role | None = None,
     ) -> Iterator[Usage]:
         """One usage per name token in the item (an item `"a, b"` holds two)."""
         frags = item.frags
@@ -284,12 +298,20 @@ class Resolver(ClientResolver):
         via = next((f.via for f in frags if f.via), None)
         element_node = next((f.element for f in frags if f.element is not None), element)
         element_location = self.loc(element_node) if element_node is not None else None
+        extra: dict[str, Any] = {
+            "role": role or self.role_of(request),
+            "branch": next((f.branch for f in frags if f.branch), ()),
+        }
+        adder = next((f for f in frags if f.statement is not None), None)
+        if adder is not None and len(frags) == 1 and adder.statement is not None:
+            extra["statement"] = self.loc(adder.statement)
+            extra["statement_alone"] = adder.alone
         if dynamic:
             node = dynamic[0].node
             assert node is not None
             location = self.loc(node)
             site = self.loc(dynamic[0].site) if dynamic[0].site is not None else location
-            yield Usage(kind, None, text, location, site, request, scope, via, alternative, element_location)
+            yield Usage(kind, None, text, location, site, request, scope, via, alternative, element_location, **extra)
             return
         for frag in frags:
             if frag.node is not None:
@@ -300,7 +322,7 @@ class Resolver(ClientResolver):
             location = self._token_location(frags, token.start(), token.end())
             same_place = site_node is None or (first is not None and site_node is first.node)
             site = location if same_place else self.loc(site_node)  # type: ignore[arg-type]
-            yield Usage(kind, raw, raw, location, site, request, scope, via, alternative, element_location)
+            yield Usage(kind, raw, raw, location, site, request, scope, via, alternative, element_location, **extra)
 
     def _token_location(self, frags: Sequence[Frag], start: int, end: int) -> Location:
         position = 0

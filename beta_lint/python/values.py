@@ -10,6 +10,7 @@ import libcst as cst
 from beta_lint.python.collect import dotted_name
 from beta_lint.python.facts import Binding, Frag, Item, ItemList, Scope, Text
 from beta_lint.python.literals import (
+    added_by,
     evaluated,
     is_listish,
     limit,
@@ -121,11 +122,14 @@ class ValueResolver(ScopeResolver):
                 base.extend(self._via(self.resolve_list(binding.value, binding.scope, site, depth + 1), name))
                 base.append((self._dynamic_item(node, site),))
             elif binding.op == "assign":
-                base.extend(self._via(self.resolve_list(binding.value, binding.scope, site, depth + 1), name))
+                assigned = self._via(self.resolve_list(binding.value, binding.scope, site, depth + 1), name)
+                base.extend(added_by(assigned, binding))
             elif binding.op in {"extend", "iadd"}:
-                additions.append(self._via(self.resolve_list(binding.value, binding.scope, site, depth + 1), name))
+                added = self._via(self.resolve_list(binding.value, binding.scope, site, depth + 1), name)
+                additions.append(added_by(added, binding))
             else:  # append / insert / add: one element
-                additions.append(self._via(self.resolve_element(binding.value, binding.scope, site, depth + 1), name))
+                added = self._via(self.resolve_element(binding.value, binding.scope, site, depth + 1), name)
+                additions.append(added_by(added, binding))
         if not base:
             base = [()]
         # Appends under any branch are collected into every alternative: an audit must see them.
