@@ -196,8 +196,10 @@ class Extraction:
     suppressions: tuple[Suppression, ...] = ()
     # Module-level beta constants, for modules that import them (one project-wide table).
     exports: tuple[Export, ...] = ()
-    # Names imported from other modules that were sent but could not be resolved here.
+    # Names imported from other modules that were sent but could not be resolved here, and
+    # where each was imported from: (relative level, module, name).
     wanted: tuple[str, ...] = ()
+    wanted_from: tuple[tuple[int, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -243,3 +245,4 @@ class FileResult:
     digest: str | None = None  # of the bytes linted: fixes refuse a file that changed since
     exports: tuple[Export, ...] = ()
     wanted: tuple[str, ...] = ()
+    wanted_from: tuple[tuple[int, str, str], ...] = ()

@@ -490,3 +490,109 @@ def test_betas_given_to_the_projects_own_function_are_listed_where_written(proje
     uses = [(u["beta"], u["line"], u["role"]) for u in audit_uses(project)]
     assert uses == [("files-api-2025-04-14", 3, "bound")]
     assert diagnostics(project, "--select", "BL902") == []
+
+
+# ---------------------------------------------------------------- the ways real code carries names
+
+
+def _uses_by_line(root: Path) -> dict[tuple[str, int], set[str]]:
+    found: dict[tuple[str, int], set[str]] = {}
+    for use in audit_uses(root):
+        found.setdefault((use["path"], use["line"]), set()).add(use["beta"])
+    return found
+
+
+def test_names_are_followed_through_re_exports_and_carriers(project: Path) -> None:
+    write(project, "pkg/__init__.py", "")
+    write(project, "pkg/_impl.py", 'FILES_BETA = "files-api-2025-04-14"\nCACHE_BETA = "prompt-caching-2024-07-31"\n')
+    write(project, "pkg/env.py", "from pkg._impl import CACHE_BETA, FILES_BETA\n")  # no candidate of its own
+    write(
+        project,
+        "app.py",
+        """\
+        import os
+
+        import anthropic
+
+        from pkg.env import CACHE_BETA, FILES_BETA
+
+        client = anthropic.Anthropic()
+
+
+        def reexported(model):
+            return client.beta.messages.create(model=model, max_tokens=1, messages=[], betas=[FILES_BETA])
+
+
+        def joined(model):
+            headers = {"anthropic-beta": f"{FILES_BETA},{CACHE_BETA}"}
+            return client.messages.create(model=model, max_tokens=1, messages=[], extra_headers=headers)
+
+
+        def from_the_environment(model):
+            betas = os.environ.get("BETAS", "").split(",")
+            betas.append(CACHE_BETA)
+            return client.beta.messages.create(model=model, max_tokens=1, messages=[], betas=betas)
+
+
+        def collected_in_a_set(model):
+            betas = set()
+            betas.add(FILES_BETA)
+            return client.beta.messages.create(model=model, max_tokens=1, messages=[], betas=sorted(betas))
+
+
+        def through_kwargs(model):
+            params = {"model": model, "max_tokens": 1, "messages": []}
+            params["betas"] = ["context-1m-2025-08-07"]
+            return client.beta.messages.create(**params)
+
+
+        def through_a_payload(model):
+            payload = {"model": model, "betas": ["context-management-2025-06-27"]}
+            return client.beta.messages.create(**payload, max_tokens=1, messages=[])
+
+
+        def built_elsewhere(model):
+            request = prepare(model)
+            return client.beta.messages.create(**request)
+
+
+        def header_set_in_place(headers):
+            headers["anthropic-beta"] = "pdfs-2024-09-25"
+            return headers
+
+
+        def header_extended(model, extra_headers):
+            extra_headers["anthropic-beta"] += ",search-results-2025-06-09"
+            return client.messages.create(model=model, max_tokens=1, messages=[], extra_headers=extra_headers)
+        """,
+    )
+    uses = _uses_by_line(project)
+    assert uses[("pkg/_impl.py", 1)] == {"files-api-2025-04-14"}
+    assert uses[("pkg/_impl.py", 2)] == {"prompt-caching-2024-07-31"}
+    assert uses[("app.py", 11)] == {"files-api-2025-04-14"}  # sent through the re-export
+    assert uses[("app.py", 16)] == {"files-api-2025-04-14", "prompt-caching-2024-07-31"}
+    assert uses[("app.py", 22)] == {"prompt-caching-2024-07-31", "<dynamic>"}
+    assert uses[("app.py", 28)] == {"files-api-2025-04-14"}
+    assert uses[("app.py", 33)] == {"context-1m-2025-08-07"} == uses[("app.py", 34)]
+    assert uses[("app.py", 38)] == {"context-management-2025-06-27"} == uses[("app.py", 39)]
+    assert uses[("app.py", 44)] == {"<dynamic>"}  # a mapping we cannot follow, in a module with "betas" keys
+    assert uses[("app.py", 48)] == {"pdfs-2024-09-25"}
+    assert uses[("app.py", 53)] == {"search-results-2025-06-09"}
+    # check sees the same names: every GA name is reported where it is written, once.
+    flagged = {(d["path"], d["line"], d["beta"]) for d in diagnostics(project)}
+    assert ("pkg/_impl.py", 1, "files-api-2025-04-14") in flagged
+    assert ("app.py", 33, "context-1m-2025-08-07") in flagged
+    assert ("app.py", 48, "pdfs-2024-09-25") in flagged
+    assert ("app.py", 53, "search-results-2025-06-09") in flagged
+
+
+def test_a_re_export_cycle_ends(project: Path) -> None:
+    write(project, "a.py", "from b import NAME\n")
+    write(project, "b.py", "from a import NAME\n")
+    write(
+        project,
+        "app.py",
+        "import anthropic\nfrom a import NAME\n\n"
+        "anthropic.Anthropic().beta.messages.create(model='m', max_tokens=1, messages=[], betas=[NAME])\n",
+    )
+    assert [(u["beta"], u["line"]) for u in audit_uses(project)] == [("<dynamic>", 4)]

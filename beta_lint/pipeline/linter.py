@@ -102,6 +102,7 @@ class Linter:
         texts = {cell.cell: cell.text for cell in source.cells}
         exports: list[Export] = []
         wanted: list[str] = []
+        wanted_from: list[tuple[int, str, str]] = []
         if source.notebook and len(source.cells) > 1:
             joined = self._lint_notebook_as_one(source)
             if joined is not None:
@@ -119,8 +120,9 @@ class Linter:
             diagnostics.extend(self.check(extraction, cell.text))
             exports.extend(extraction.exports)
             wanted.extend(extraction.wanted)
+            wanted_from.extend(extraction.wanted_from)
         result = self.finish(source.path, diagnostics, usages, suppressions, texts)
-        return replace(result, exports=tuple(exports), wanted=tuple(wanted))
+        return replace(result, exports=tuple(exports), wanted=tuple(wanted), wanted_from=tuple(wanted_from))
 
     def _lint_notebook_as_one(
         self, source: SourceFile

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 import libcst as cst
 
 from beta_lint.python.contexts import ContextTracker, is_mention_call
-from beta_lint.python.facts import Binding, BindingOp, CallSite, DictSite, Scope, StringSite
+from beta_lint.python.facts import Binding, BindingOp, CallSite, DictSite, HeaderWrite, Scope, StringSite
 from beta_lint.python.literals import near_header_key, string_value, subscript_key
 from beta_lint.python.patterns import COLLECTION_METHODS, LOG_CALLS
 
@@ -28,6 +28,9 @@ class Collector(ContextTracker):
         self.comments: list[cst.Comment] = []
         self._beta_named_nodes: dict[int, str] = {}
         self.functions: dict[str, Scope] = {}
+        self.header_writes: list[HeaderWrite] = []
+        # Some mapping in the module gets a "betas" key: `create(**params)` may carry betas.
+        self.betas_key = False
 
     # -- dispatch: libcst looks up visit_<Type> and visit_<Type>_<attribute> by name for every
     # node and attribute (a third of the walk's time); this collector has no attribute hooks,
@@ -134,6 +137,8 @@ class Collector(ContextTracker):
             self._mark_beta_named(node.target.value, node.value)
         elif (attr := self._self_attr(node.target)) is not None and isinstance(node.operator, cst.AddAssign):
             self._bind_self(attr, Binding("iadd", node.value, self.scope))
+        elif isinstance(node.target, cst.Subscript) and isinstance(node.operator, cst.AddAssign):
+            self._header_write(node.target, node.value)  # headers["anthropic-beta"] += ",name"
 
     def visit_With(self, node: cst.With) -> None:
         for item in node.items:
@@ -178,12 +183,19 @@ class Collector(ContextTracker):
                 self._mark_beta_named(attr, value)
         elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name) and value is not None:
             key = subscript_key(target)
+            self._header_write(target, value)
             if key is not None:
                 self._bind(self.scope, target.value.value, Binding("subscript", value, self.scope, key=key))
         elif isinstance(target, cst.Subscript) and value is not None and (attr := self._self_attr(target.value)):
             key = subscript_key(target)
             if key is not None:
                 self._bind_self(attr, Binding("subscript", value, self.scope, key=key))
+
+    def _header_write(self, target: cst.Subscript, value: cst.BaseExpression) -> None:
+        key = subscript_key(target)
+        self.betas_key = self.betas_key or key == "betas"
+        if key is not None and near_header_key(key):
+            self.header_writes.append(HeaderWrite(target, key, value, self.scope, self.in_mention))
 
     def _self_attr(self, node: cst.BaseExpression) -> str | None:
         if (
@@ -227,6 +239,8 @@ class Collector(ContextTracker):
             self.enter_mention(node)
 
     def visit_Dict(self, node: cst.Dict) -> None:
+        keys = [string_value(e.key) for e in node.elements if isinstance(e, cst.DictElement)]
+        self.betas_key = self.betas_key or "betas" in keys
         for element in node.elements:
             if isinstance(element, cst.DictElement) and near_header_key(string_value(element.key)):
                 self.dicts.append(DictSite(node, self.scope, self.in_mention))

@@ -73,4 +73,5 @@ def extract(
         tuple(suppressions),
         resolver.exports() if cell is None else (),
         tuple(sorted(resolver.wanted)),
+        tuple(sorted(resolver.wanted_from)),
     )

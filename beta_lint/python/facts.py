@@ -59,6 +59,17 @@ class DictSite:
 
 
 @dataclass
+class HeaderWrite:
+    """`headers["anthropic-beta"] = value` (or `+=`): a header set on a mapping in place."""
+
+    target: cst.Subscript
+    key: str
+    value: cst.BaseExpression
+    scope: Scope
+    mention: bool = False
+
+
+@dataclass
 class StringSite:
     node: cst.BaseExpression
     scope: Scope

@@ -56,6 +56,7 @@ class ScopeResolver:
         self.c = collector
         self.external = external
         self.wanted: set[str] = set()
+        self.wanted_from: set[tuple[int, str, str]] = set()
         self.spans = spans
         self.lines = lines
         self.path = path
@@ -66,6 +67,7 @@ class ScopeResolver:
         self.requests: list[Request] = []
         self.consumed: set[int] = set()  # literal nodes that reached a send context
         self.consumed_dicts: set[int] = set()
+        self.consumed_writes: set[int] = set()  # `headers["anthropic-beta"] = v` followed into a call
         self.per_node: dict[int, int] = {}  # requests made so far at each node offset
         self.instances: dict[tuple[int, int], Callee] = {}
         self.mention_requests: set[int] = set()  # requests written in an assertion or log call
@@ -121,6 +123,7 @@ class ScopeResolver:
         found = self.external(self.path, level, module, name) if self.external is not None else None
         if found is None:
             self.wanted.add(node.value)
+            self.wanted_from.add((level, module, name))
         return found
 
     def imported_frags(self, export: Export, node: cst.Name, site: cst.CSTNode | None) -> list[Frag]:

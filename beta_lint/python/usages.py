@@ -4,41 +4,29 @@ module is looked at once, and what it sends is recorded with its location."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from typing import Any, Literal
 
 import libcst as cst
 
 from beta_lint.model import (
     Export,
-    HeaderKey,
-    HeaderText,
     Location,
-    Request,
-    Role,
-    Usage,
-    UsageKind,
 )
-from beta_lint.python.facts import CallSite, DictSite, Frag, Item, ItemList, Scope, StringSite, Text
-from beta_lint.python.known import RequestResolver
+from beta_lint.python.emit import Emitter
+from beta_lint.python.facts import CallSite, DictSite, HeaderWrite, ItemList, Scope, StringSite, Text
 from beta_lint.python.literals import (
-    empty_branches,
     is_header_key,
-    literal_body,
+    limit,
     looks_dated,
-    rebind,
-    shift,
     slice_text,
     split_items,
     string_value,
-    unique,
 )
-from beta_lint.python.patterns import COMMON_NON_REQUESTS, DATED_RE, RAW_HEADER_RE, TOKEN_RE
+from beta_lint.python.patterns import COMMON_NON_REQUESTS, DATED_RE, RAW_HEADER_RE
 from beta_lint.python.scopes import Callee
 
 
-class Resolver(RequestResolver):
+class Resolver(Emitter):
     def exports(self) -> tuple[Export, ...]:
         """Module-level beta constants: a dated string, or a list of strings, held by a name."""
         out: list[Export] = []
@@ -84,6 +72,9 @@ class Resolver(RequestResolver):
         for dict_site in self.c.dicts:
             if id(dict_site.node) not in self.consumed_dicts:
                 self.header_mapping(dict_site)
+        for write in self.c.header_writes:
+            if id(write.value) not in self.consumed_writes:
+                self.header_write(write)
         for string_site in self.c.strings:
             self.string(string_site)
 
@@ -95,7 +86,9 @@ class Resolver(RequestResolver):
             return
         # An expectation or a log line is never a request.
         callee = Callee("unknown") if site.mention else self.callee(call, scope)
-        if not carriers and not (callee.kind == "sdk-method" and callee.resolved) and callee.kind != "http":
+        splat = any(arg.star == "**" for arg in call.args)
+        sdk_call = callee.kind == "sdk-method" and (callee.resolved or splat)
+        if not carriers and not sdk_call and callee.kind != "http":
             return
         endpoint, http_method, platform = self._endpoint(callee, scope)
         model, model_location = self._model(keywords.get("model"), scope)
@@ -121,9 +114,9 @@ class Resolver(RequestResolver):
             arg = keywords[carrier]
             keyword_location = self.loc(arg)
             if carrier == "betas":
-                request = self._request(call, "betas", site.mention, keyword_location=keyword_location, **base)
+                request = self.make_request(call, "betas", site.mention, keyword_location=keyword_location, **base)
                 lists = self.resolve_list(arg.value, scope, None)
-                self._emit_list(request, "betas-argument", lists, arg)
+                self.emit_list(request, "betas-argument", lists, arg)
             else:
                 if callee.kind == "sdk-copy" and carrier == "default_headers":
                     kind = "with_options"
@@ -132,14 +125,41 @@ class Resolver(RequestResolver):
                 entries, complete = self.resolve_mapping(arg.value, scope, None)
                 star_args = star_args or not complete
                 for key, value, value_scope, entry_site in entries:
-                    request = self._request(call, kind, site.mention, keyword_location=keyword_location, **base)
-                    self._emit_header(request, key, value, value_scope, entry_site, "header")
+                    request = self.make_request(call, kind, site.mention, keyword_location=keyword_location, **base)
+                    self.emit_header(request, key, value, value_scope, entry_site, "header")
                     sent_header = sent_header or is_header_key(key if isinstance(key, str) else string_value(key))
+        if "betas" not in carriers and callee.kind == "sdk-method" and self.betas_from_kwargs(site, base):
+            carriers.append("betas")
         resolved_call = (callee.kind == "sdk-method" and callee.resolved) or callee.kind == "http"
         if "betas" not in carriers and not sent_header and resolved_call:
             # A call that sends no beta of its own: still a request (the SDK may add one; a raw
             # call may need one). "unknown" when **kwargs or an unresolved mapping could hold it.
-            self._request(call, "call", site.mention, beta_header="unknown" if star_args else "absent", **base)
+            self.make_request(call, "call", site.mention, beta_header="unknown" if star_args else "absent", **base)
+
+    def betas_from_kwargs(self, site: CallSite, base: dict[str, Any]) -> bool:
+        """`create(**params)` where params gets a "betas" key (`params["betas"] = [...]`, a dict
+        literal, `dict(betas=...)`): those betas are sent. A mapping that cannot be followed, in
+        a module that gives some mapping a "betas" key, is a dynamic use at the `**`."""
+        for arg in site.node.args:
+            if arg.star != "**":
+                continue
+            entries, complete = self.resolve_mapping(arg.value, site.scope, None, wanted=_is_betas_key)
+            if not entries and (complete or not self.c.betas_key):
+                continue
+            request = self.make_request(site.node, "betas", site.mention, keyword_location=self.loc(arg), **base)
+            lists: list[ItemList] = []
+            for _, value, value_scope, entry_site in entries:
+                lists.extend(self.resolve_list(value, value_scope, entry_site or arg.value))
+            if not complete:
+                lists.append((self._dynamic_item(arg.value, arg.value),))
+            self.emit_list(request, "betas-argument", limit(lists), arg)
+            return True
+        return False
+
+    def header_write(self, write: HeaderWrite) -> None:
+        """`headers["anthropic-beta"] = value` on a mapping no followed call took: still a usage."""
+        request = self.make_request(write.target, "mapping", write.mention)
+        self.emit_header(request, write.key, write.value, write.scope, None, "header")
 
     @staticmethod
     def _may_send(call: cst.Call) -> bool:
@@ -153,8 +173,8 @@ class Resolver(RequestResolver):
         # An expected value in a test (`expected = {...}; assert sent == expected`) sends nothing.
         mention = site.mention or self.c.mention_only(self.c.assigned_to.get(id(site.node)))
         for key, value, value_scope, entry_site in entries:
-            request = self._request(site.node, "mapping", mention)
-            self._emit_header(request, key, value, value_scope, entry_site, "header")
+            request = self.make_request(site.node, "mapping", mention)
+            self.emit_header(request, key, value, value_scope, entry_site, "header")
 
     def string(self, site: StringSite) -> None:
         node = site.node
@@ -175,7 +195,7 @@ class Resolver(RequestResolver):
             scope: Literal["all", "lifecycle"] = "all" if site.beta_named else "lifecycle"
             role = self.string_role(site)
             for item in split_items(text or ()):
-                self.usages.extend(self._item_usages(None, "literal", item, scope, 0, node, role))
+                self.usages.extend(self.item_usages(None, "literal", item, scope, 0, node, role))
 
     def _raw_header(
         self, site: StringSite, node: cst.BaseExpression, text: Text, value: str, match: re.Match[str]
@@ -184,181 +204,10 @@ class Resolver(RequestResolver):
         platform = self.routes.platform_of_url(value)
         known = self.anthropic_url(value) and not site.mention
         mention = self.string_role(site) == "mentioned"
-        request = self._request(node, "header-string", mention, endpoint=endpoint, platform=platform, known=known)
+        request = self.make_request(node, "header-string", mention, endpoint=endpoint, platform=platform, known=known)
         start, end = match.span("value")
         sliced = slice_text(text, start, end)
-        self._emit_texts(request, "header-string", [sliced], element=node)
-
-    # -- emitting
-    def _request(self, node: cst.CSTNode, carrier: str, mention: bool = False, **fields: object) -> Request:
-        location = self.loc(node)
-        # Ids come from the position, not a counter: the same request gets the same id however
-        # much of the file was parsed (slicing) and in whatever order calls are visited.
-        count = self.per_node.get(location.offset, 0)
-        self.per_node[location.offset] = count + 1
-        request_id = location.offset * 64 + count
-        request = Request(id=request_id, location=location, carrier=carrier, **fields)  # type: ignore[arg-type]
-        if mention:
-            self.mention_requests.add(request_id)
-        self.requests.append(request)
-        return request
-
-    def _replace_request(self, old: Request, **fields: object) -> Request:
-
-        new = replace(old, **fields)  # type: ignore[arg-type]
-        self.requests[self.requests.index(old)] = new
-        return new
-
-    def _emit_list(self, request: Request, kind: UsageKind, lists: list[ItemList], arg: cst.Arg) -> None:
-        texts: list[HeaderText] = []
-        usages: list[Usage] = []
-        for alternative, items in enumerate(lists):
-            if not items:
-                if len(lists) == 1:
-                    texts.append(HeaderText("", self.loc(arg), True, "empty-list"))
-                continue
-            for item in items:
-                texts.append(self._header_text(item.frags, "item"))
-                usages.extend(self._item_usages(request, kind, item, "all", alternative))
-        for branch in empty_branches(arg.value):
-            texts.append(HeaderText("", self.loc(branch), True, "empty-list"))
-        request = self._replace_request(request, header_texts=unique(texts))
-        self.usages.extend(rebind(usages, request))
-
-    def _emit_header(
-        self,
-        request: Request,
-        key: cst.BaseExpression | str,
-        value: cst.BaseExpression,
-        scope: Scope,
-        site: cst.CSTNode | None,
-        kind: UsageKind,
-    ) -> None:
-        key_text = key if isinstance(key, str) else (string_value(key) or "")
-        if isinstance(key, cst.SimpleString) and literal_body(key)[2]:
-            body_at, body, _ = literal_body(key)
-            start = self.literal_start(key) + body_at
-            key_location = self.span(start, start + len(body))
-        else:
-            key_location = self.loc(key) if not isinstance(key, str) else request.location
-        header_key = HeaderKey(key_text, key_location)
-        texts = self.resolve_text(value, scope, site)
-        request = self._replace_request(request, header_key=header_key)
-        if key_text.strip().lower() == "anthropic_beta" and not isinstance(value, cst.SimpleString):
-            # Bedrock's request body carries betas as a list under "anthropic_beta".
-            lists = self.resolve_list(value, scope, site)
-            if not any(f.dynamic for items in lists for item in items for f in item.frags):
-                self._emit_list(request, "betas-argument", lists, cst.Arg(value))
-                return
-        self._emit_texts(request, kind, texts, element=value)
-
-    def _emit_texts(self, request: Request, kind: UsageKind, texts: list[Text], element: cst.CSTNode) -> None:
-        usages: list[Usage] = []
-        header_texts = [self._header_text(text, "header") for text in texts]
-        for alternative, text in enumerate(texts):
-            for item in split_items(text):
-                usages.extend(self._item_usages(request, kind, item, "all", alternative, element))
-        request = self._replace_request(request, header_texts=unique(header_texts))
-        self.usages.extend(rebind(usages, request))
-
-    def _header_text(self, frags: Sequence[Frag], kind: Literal["header", "item"]) -> HeaderText:
-        text = "".join(f.text for f in frags)
-        literal_nodes = [f for f in frags if f.node is not None]
-        exact = len(frags) == 1 and frags[0].start is not None and not frags[0].dynamic
-        origins = [f.origin for f in frags if f.origin is not None]
-        if origins and not literal_nodes:
-            return HeaderText(text, origins[0], False, kind)  # written in another module: no fix here
-        if exact:
-            location = self.span(frags[0].start or 0, (frags[0].start or 0) + len(text))
-        elif literal_nodes and literal_nodes[0].node is not None:
-            location = self.loc(literal_nodes[0].node)
-        else:
-            location = Location(self.path, 1, 1, 1, 1, cell=self.cell)
-        for frag in frags:
-            if frag.node is not None and not frag.dynamic:
-                self.consumed.add(id(frag.node))
-        return HeaderText(text, location, exact, kind)
-
-    def _item_usages(
-        self,
-        request: Request | None,
-        kind: UsageKind,
-        item: Item,
-        scope: Literal["all", "lifecycle"],
-        alternative: int,
-        element: cst.CSTNode | None = None,
-        role: Role | None = None,
-    ) -> Iterator[Usage]:
-        """One usage per name token in the item (an item `"a, b"` holds two)."""
-        frags = item.frags
-        text = "".join(f.text for f in frags)
-        dynamic = [f for f in frags if f.dynamic]
-        first = next((f for f in frags if f.node is not None or f.origin is not None), None)
-        site_node = first.site if first is not None else None
-        via = next((f.via for f in frags if f.via), None)
-        element_node = next((f.element for f in frags if f.element is not None), element)
-        element_location = self.loc(element_node) if element_node is not None else None
-        extra: dict[str, Any] = {
-            "role": role or self.role_of(request),
-            "branch": next((f.branch for f in frags if f.branch), ()),
-        }
-        adder = next((f for f in frags if f.statement is not None), None)
-        if adder is not None and len(frags) == 1 and adder.statement is not None:
-            extra["statement"] = self.loc(adder.statement)
-            extra["statement_alone"] = adder.alone
-        if dynamic:
-            node = dynamic[0].node
-            assert node is not None
-            location = self.loc(node)
-            site = self.loc(dynamic[0].site) if dynamic[0].site is not None else location
-            yield Usage(kind, None, text, location, site, request, scope, via, alternative, element_location, **extra)
-            return
-        for frag in frags:
-            if frag.node is not None:
-                self.consumed.add(id(frag.node))
-        # Empty items ("a,,b") carry no name: the header check reports them.
-        for token in TOKEN_RE.finditer(text):
-            raw = token.group(0)
-            location = self._token_location(frags, token.start(), token.end())
-            same_place = site_node is None or (first is not None and site_node is first.node)
-            site = location if same_place else self.loc(site_node)  # type: ignore[arg-type]
-            yield Usage(kind, raw, raw, location, site, request, scope, via, alternative, element_location, **extra)
-
-    def _token_location(self, frags: Sequence[Frag], start: int, end: int) -> Location:
-        position = 0
-        for index, frag in enumerate(frags):
-            frag_end = position + len(frag.text)
-            if position <= start < frag_end or (start == end == position):
-                if frag.origin is not None:
-                    return shift(frag.origin, start - position, end - start) if end <= frag_end else frag.origin
-                if frag.start is not None and end <= frag_end:
-                    return self.span(frag.start + start - position, frag.start + end - position)
-                if frag.node is not None:
-                    last = self._last_node(frags[index:], end - position)
-                    first_location = self.loc(frag.node)
-                    if last is None or last is frag.node:
-                        return first_location
-                    # A name split across pieces ("files-api-" "2025-04-14"): every piece.
-                    return self.span(first_location.offset, self.loc(last).end_offset)
-            position = frag_end
-        owner = next((f.node for f in frags if f.node is not None), None)
-        if owner is not None:
-            return self.loc(owner)
-        return Location(self.path, 1, 1, 1, 1, cell=self.cell)
-
-    @staticmethod
-    def _last_node(frags: Sequence[Frag], end: int) -> cst.CSTNode | None:
-        """The node of the last fragment a token ending at `end` (counted from frags[0]) reaches."""
-        position, last = 0, None
-        for frag in frags:
-            if position >= end:
-                break
-            if frag.origin is not None:
-                return None  # part of it was written in another module
-            if frag.node is not None:
-                last = frag.node
-            position += len(frag.text)
-        return last
+        self.emit_texts(request, "header-string", [sliced], element=node)
 
     # -- request context
     def _endpoint(self, callee: Callee, scope: Scope) -> tuple[str | None, str | None, str | None]:
@@ -379,3 +228,7 @@ class Resolver(RequestResolver):
         if len(texts) != 1 or any(f.dynamic for f in texts[0]):
             return None, None
         return "".join(f.text for f in texts[0]), self.loc(arg.value)
+
+
+def _is_betas_key(key: str | None) -> bool:
+    return key == "betas"

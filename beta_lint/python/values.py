@@ -3,6 +3,7 @@ following names, `.append`/`+=`, `self` attributes and function returns."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import libcst as cst
@@ -232,11 +233,17 @@ class ValueResolver(ScopeResolver):
 
     # -- header mappings
     def resolve_mapping(
-        self, node: cst.BaseExpression, scope: Scope, site: cst.CSTNode | None, depth: int = 0
+        self,
+        node: cst.BaseExpression,
+        scope: Scope,
+        site: cst.CSTNode | None,
+        depth: int = 0,
+        wanted: Callable[[str | None], bool] = near_header_key,
     ) -> tuple[list[tuple[cst.BaseExpression | str, cst.BaseExpression, Scope, cst.CSTNode | None]], bool]:
-        """Header entries with an anthropic-beta-like key: (key node, value, scope, site).
+        """Entries with a wanted key (by default anthropic-beta-like): (key node, value, scope, site).
 
-        The flag says whether the mapping was followed completely (no unknown parts).
+        `wanted` is also how `**params` carrying a "betas" key is read. The flag says whether the
+        mapping was followed completely (no unknown parts).
         """
         entries: list[tuple[cst.BaseExpression | str, cst.BaseExpression, Scope, cst.CSTNode | None]] = []
         if depth > MAX_DEPTH:
@@ -249,14 +256,14 @@ class ValueResolver(ScopeResolver):
                     key_text = string_value(element.key)
                     if key_text is None and isinstance(element.key, cst.Name):
                         key_text = self._constant_text(element.key, scope)  # BETA_HEADER = "anthropic-beta"
-                        if near_header_key(key_text):
+                        if wanted(key_text):
                             assert key_text is not None
                             entries.append((key_text, element.value, scope, site))
                             continue
-                    if near_header_key(key_text):
+                    if wanted(key_text):
                         entries.append((element.key, element.value, scope, site))
                 else:
-                    found, whole = self.resolve_mapping(element.value, scope, site or element.value, depth + 1)
+                    found, whole = self.resolve_mapping(element.value, scope, site or element.value, depth + 1, wanted)
                     entries.extend(found)
                     complete = complete and whole
             return entries, complete
@@ -264,15 +271,15 @@ class ValueResolver(ScopeResolver):
             complete = True
             for arg in node.args:
                 if arg.keyword is None:
-                    found, whole = self.resolve_mapping(arg.value, scope, site, depth + 1)
+                    found, whole = self.resolve_mapping(arg.value, scope, site, depth + 1, wanted)
                     entries.extend(found)
                     complete = complete and whole
-                elif near_header_key(arg.keyword.value):
+                elif wanted(arg.keyword.value):
                     entries.append((arg.keyword.value, arg.value, scope, site))
             return entries, complete
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
-            left, left_whole = self.resolve_mapping(node.left, scope, site, depth + 1)
-            right, right_whole = self.resolve_mapping(node.right, scope, site, depth + 1)
+            left, left_whole = self.resolve_mapping(node.left, scope, site, depth + 1, wanted)
+            right, right_whole = self.resolve_mapping(node.right, scope, site, depth + 1, wanted)
             return left + right, left_whole and right_whole
         if isinstance(node, cst.Name | cst.Attribute):
             bindings = self.bindings_for(node, scope)
@@ -283,11 +290,14 @@ class ValueResolver(ScopeResolver):
                         complete = complete and binding.op != "param"
                         continue
                     if binding.op == "subscript":
-                        if near_header_key(binding.key):
+                        if wanted(binding.key):
                             assert binding.key is not None
+                            self.consumed_writes.add(id(binding.value))
                             entries.append((binding.key, binding.value, binding.scope, site or node))
                     elif binding.op in {"assign", "update", "param"}:
-                        found, whole = self.resolve_mapping(binding.value, binding.scope, site or node, depth + 1)
+                        found, whole = self.resolve_mapping(
+                            binding.value, binding.scope, site or node, depth + 1, wanted
+                        )
                         entries.extend(found)
                         complete = complete and whole
                 return entries, complete
