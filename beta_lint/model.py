@@ -116,16 +116,13 @@ class Request:
     header_texts: tuple[HeaderText, ...] = ()  # raw header values, for punctuation checks
     header_key: HeaderKey | None = None  # the key that carried the header value, as written
     client_key: int | None = None  # offset of the call that created the client used (its identity)
-    # For a request without its own anthropic-beta header: absent, or unknown (**kwargs...).
+    # For a request without its own anthropic-beta header: absent, or unknown (**kwargs...);
+    # for betas carried by `**params`: unknown when the mapping could not be followed completely.
     beta_header: Literal["present", "absent", "unknown"] = "present"
     # Whether beta-lint knows this is an Anthropic request: an SDK method on a resolved client,
     # an HTTP call or raw header string whose URL is an Anthropic host. Rules about a request
     # and fixes that edit a call need it; a project's own function taking `betas` is not one.
     known: bool = False
-
-
-# The carriers that are keyword arguments of a call (the others are mappings and strings).
-CALL_CARRIERS = frozenset({"betas", "extra_headers", "default_headers", "headers"})
 
 
 @dataclass(frozen=True)

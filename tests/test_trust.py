@@ -596,3 +596,33 @@ def test_a_re_export_cycle_ends(project: Path) -> None:
         "anthropic.Anthropic().beta.messages.create(model='m', max_tokens=1, messages=[], betas=[NAME])\n",
     )
     assert [(u["beta"], u["line"]) for u in audit_uses(project)] == [("<dynamic>", 4)]
+
+
+def test_kwargs_that_may_carry_betas_are_not_a_certain_type_error(project: Path) -> None:
+    write(
+        project,
+        "llm.py",
+        """\
+        import anthropic
+
+        client = anthropic.Anthropic()
+
+
+        def options(servers):
+            kwargs = {}
+            if servers:
+                kwargs["betas"] = ["mcp-client-2025-11-20"]
+            return kwargs
+
+
+        def ask(model, servers):
+            return client.messages.create(model=model, max_tokens=1, messages=[], **options(servers))
+
+
+        def ask_resolved(model):
+            params = {"betas": ["mcp-client-2025-11-20"]}
+            return client.messages.create(model=model, max_tokens=1, messages=[], **params)
+        """,
+    )
+    found = [(d["code"], d["line"]) for d in diagnostics(project)]
+    assert found == [("BL203", 19)]  # only where the mapping is known to hold betas

@@ -54,7 +54,7 @@ from pathlib import PurePath
 
 from beta_lint.errors import UsageError, parse_date
 from beta_lint.knowledge.registry import STATUSES, Registry
-from beta_lint.model import CALL_CARRIERS, FileResult, Location, Usage
+from beta_lint.model import FileResult, Location, Usage
 
 DYNAMIC = "<dynamic>"
 DYNAMIC_STATUS = "dynamic"
@@ -142,9 +142,10 @@ def uses_of(usage: Usage, mentions: bool = False) -> Iterator[tuple[str, Use]]:
             yield name, use_at(usage.location, kind, None, "mentioned")
         return
     # `betas=` of a call beta-lint does not know (the project's own function): the names are
-    # listed where they are written, but the call is not vouched for as a send site.
+    # listed where they are written, but the call is not vouched for as a send site. (A mapping
+    # with an anthropic-beta key is a header wherever it goes.)
     request = usage.request
-    unknown_call = request is not None and not request.known and request.carrier in CALL_CARRIERS
+    unknown_call = request is not None and not request.known and request.carrier == "betas"
     if usage.name is None:
         if unknown_call:
             return

@@ -11,7 +11,7 @@ from beta_lint.checks.base import (
     register,
     usage_rule,
 )
-from beta_lint.model import CALL_CARRIERS, Severity, Usage
+from beta_lint.model import Severity, Usage
 
 
 @usage_rule(
@@ -25,7 +25,7 @@ def dynamic_beta(usage: Usage, ctx: Context) -> Iterator[Finding]:
     if usage.name is not None:
         return
     request = usage.request
-    if request is not None and not request.known and request.carrier in CALL_CARRIERS:
+    if request is not None and not request.known and request.carrier == "betas":
         return  # `betas=` of the project's own function: not known to be a beta header at all
     yield Finding(usage.site, "beta value cannot be resolved statically; beta-lint cannot check it", None)
 

@@ -67,8 +67,8 @@ def wrong_endpoint(usage: Usage, ctx: Context) -> Iterator[Finding]:
 def betas_outside_beta_namespace(request: Request, usages: Sequence[Usage], ctx: Context) -> Iterator[Finding]:
     if request.carrier != "betas" or request.target is None or request.beta_namespace is not False:
         return
-    if request.keyword_location is None:
-        return
+    if request.keyword_location is None or request.beta_header == "unknown":
+        return  # `**params` that may carry betas: the call raises TypeError only if it does
     method = request.target.rsplit(".", 1)[-1]
     owner = request.target.rsplit(".", 1)[0].split(".")[-1]
     message = (

@@ -128,7 +128,8 @@ class Resolver(Emitter):
                     request = self.make_request(call, kind, site.mention, keyword_location=keyword_location, **base)
                     self.emit_header(request, key, value, value_scope, entry_site, "header")
                     sent_header = sent_header or is_header_key(key if isinstance(key, str) else string_value(key))
-        if "betas" not in carriers and callee.kind == "sdk-method" and self.betas_from_kwargs(site, base):
+        takes_betas = callee.route.betas_param if callee.route is not None else None
+        if "betas" not in carriers and callee.kind == "sdk-method" and self.betas_from_kwargs(site, base, takes_betas):
             carriers.append("betas")
         resolved_call = (callee.kind == "sdk-method" and callee.resolved) or callee.kind == "http"
         if "betas" not in carriers and not sent_header and resolved_call:
@@ -136,17 +137,20 @@ class Resolver(Emitter):
             # call may need one). "unknown" when **kwargs or an unresolved mapping could hold it.
             self.make_request(call, "call", site.mention, beta_header="unknown" if star_args else "absent", **base)
 
-    def betas_from_kwargs(self, site: CallSite, base: dict[str, Any]) -> bool:
+    def betas_from_kwargs(self, site: CallSite, base: dict[str, Any], takes_betas: bool | None) -> bool:
         """`create(**params)` where params gets a "betas" key (`params["betas"] = [...]`, a dict
         literal, `dict(betas=...)`): those betas are sent. A mapping that cannot be followed, in
-        a module that gives some mapping a "betas" key, is a dynamic use at the `**`."""
+        a module that gives some mapping a "betas" key, is a dynamic use at the `**` of a method
+        that takes `betas` (into one that does not, the program's logic decides: not a use)."""
         for arg in site.node.args:
             if arg.star != "**":
                 continue
             entries, complete = self.resolve_mapping(arg.value, site.scope, None, wanted=_is_betas_key)
-            if not entries and (complete or not self.c.betas_key):
+            if not entries and (complete or not self.c.betas_key or takes_betas is False):
                 continue
-            request = self.make_request(site.node, "betas", site.mention, keyword_location=self.loc(arg), **base)
+            # Only a mapping followed completely says for certain what the call receives.
+            fields = base if complete else {**base, "beta_header": "unknown"}
+            request = self.make_request(site.node, "betas", site.mention, keyword_location=self.loc(arg), **fields)
             lists: list[ItemList] = []
             for _, value, value_scope, entry_site in entries:
                 lists.extend(self.resolve_list(value, value_scope, entry_site or arg.value))
