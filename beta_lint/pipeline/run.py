@@ -48,8 +48,11 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
         files, errors = collect_files(paths, settings, options, include_text)
     for error in errors:
         click.echo(f"beta-lint: error: {error}", err=True)
+    if errors and not files:
+        return EXIT_ERROR  # nothing was checked: "All checks passed (0 files)" would be a lie
 
-    text_files = [f for f in files if not f.endswith(PYTHON_SUFFIXES)]
+    # Standard input is one file, whatever its name (no name at all: "-", as in ruff).
+    text_files = [] if stdin_data is not None else [f for f in files if not f.endswith(PYTHON_SUFFIXES)]
     python_files = [f for f in files if f.endswith(PYTHON_SUFFIXES)]
     if stdin_data is not None:
         results = [lint_one(linter, files[0], stdin_data)]
@@ -114,12 +117,14 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
         show_fixes=bool(options.get("show_fixes")),
         fixed=fixed_counts,
     )
-    report = renderer(output_format)(results, ctx)
-    if options.get("quiet") and output_format in ("text", "concise"):
+    if options.get("statistics"):
+        # The table instead of the diagnostics, as ruff's --statistics.
+        report = statistics(results)
+    else:
+        report = renderer(output_format)(results, ctx)
+    if options.get("quiet") and output_format in ("text", "concise") and not options.get("statistics"):
         report = "\n".join(report.rstrip("\n").split("\n")[:-1]) + ("\n" if len(report.split("\n")) > 2 else "")
     emit_report(report, options.get("output_file"))
-    if options.get("statistics"):
-        click.echo(statistics(results), nl=False)
     return _exit(results, bool(errors) or fix_failed, options)
 
 
@@ -137,6 +142,7 @@ def open_cache(settings: Settings, linter: Linter, options: dict[str, Any]) -> R
         [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in data_files],
         sorted(linter.enabled),
         linter.per_file_ignores,
+        linter.ignores_root,
         linter.today.isoformat(),
         linter.max_file_size,
         linter.file_timeout,

@@ -54,11 +54,12 @@ def _summary(results: Sequence[FileResult], diagnostics: list[Diagnostic], ctx: 
     if not diagnostics:
         line = f"All checks passed ({len(results)} file{'s' if len(results) != 1 else ''})"
     else:
-        files = len(results)
-        line = (
-            f"Found {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} "
-            f"in {files} file{'s' if files != 1 else ''}"
-        )
+        # The files with problems, and how many were scanned when that is not all of them.
+        scanned = len(results)
+        flagged = sum(1 for result in results if result.diagnostics)
+        plural = "s" if flagged != 1 else ""
+        files = f"{flagged} of {scanned} files" if flagged != scanned else f"{flagged} file{plural}"
+        line = f"Found {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} in {files}"
     extras = []
     if fixed:
         extras.append(f"{fixed} fixed")
