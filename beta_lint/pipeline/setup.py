@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from beta_lint.checks.selection import Selection, valid_selector
+from beta_lint.checks.selection import Selection, canonical_selector
 from beta_lint.config import Settings, load_settings
 from beta_lint.errors import UsageError, parse_date
 from beta_lint.files.discover import PYTHON_SUFFIXES, discover
@@ -29,11 +29,15 @@ def build_registry(settings: Settings, registry_file: Path | None = None) -> Reg
 
 
 def selector_codes(values: Sequence[str], option: str) -> tuple[str, ...]:
-    codes = tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
-    for code in codes:
-        if not valid_selector(code):
-            raise UsageError(f"unknown rule selector {code!r} in {option} (see `beta-lint rules`)")
-    return codes
+    codes: list[str] = []
+    for written in (code.strip() for value in values for code in value.split(",")):
+        if not written:
+            continue
+        code = canonical_selector(written)
+        if code is None:
+            raise UsageError(f"unknown rule selector {written!r} in {option} (see `beta-lint rules`)")
+        codes.append(code)
+    return tuple(codes)
 
 
 def build_linter(settings: Settings, options: dict[str, Any], registry: Registry) -> Linter:
@@ -50,6 +54,7 @@ def build_linter(settings: Settings, options: dict[str, Any], registry: Registry
         enabled=selection.enabled,
         today=today,
         per_file_ignores=settings.per_file_ignores,
+        ignores_root=str(settings.root),
         max_file_size=settings.max_file_size,
         file_timeout=settings.file_timeout,
     )
