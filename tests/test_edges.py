@@ -1,0 +1,141 @@
+"""Issue 15: what a new user meets at the edges, through the installed command.
+
+CI outputs for notebooks, reports with lone surrogates, and the command line and configuration
+following ruff's conventions. Expected outputs are written out by hand from the inputs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_cli
+
+UNKNOWN = 'client.beta.messages.create(betas=["foo-2099-01-01"])\n'
+CLEAN = "x = 1\n"
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- command line
+
+
+def test_stdin_without_a_name_is_one_file() -> None:
+    result = run_cli("check", "--no-cache", "-", stdin=CLEAN)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "All checks passed (1 file).\n"
+    assert result.stderr == ""
+
+
+def test_stdin_without_a_name_reports_as_dash() -> None:
+    result = run_cli("check", "--no-cache", "--output-format", "concise", "-", stdin=UNKNOWN)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith('-:1:37: BL002 unknown beta "foo-2099-01-01"')
+    assert lines[1] == "Found 1 problem in 1 file."
+
+
+def test_nonexistent_path_prints_only_the_error(project: Path) -> None:
+    result = run_cli("check", "nope.py", cwd=project)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == "beta-lint: error: nope.py: no such file or directory\n"
+
+
+def test_summary_counts_files_with_problems_and_files_scanned(project: Path) -> None:
+    write(project, "a.py", UNKNOWN + UNKNOWN.replace("foo", "bar"))
+    write(project, "b.py", CLEAN)
+    write(project, "c.py", CLEAN)
+    result = run_cli("check", "--no-cache", "--output-format", "concise", cwd=project)
+    assert result.stdout.splitlines()[-1] == "Found 2 problems in 1 of 3 files."
+    write(project, "b.py", UNKNOWN)
+    write(project, "c.py", UNKNOWN)
+    result = run_cli("check", "--no-cache", "--output-format", "concise", cwd=project)
+    assert result.stdout.splitlines()[-1] == "Found 4 problems in 3 files."
+
+
+def test_statistics_prints_the_table_only(project: Path) -> None:
+    write(project, "a.py", UNKNOWN + UNKNOWN.replace("foo", "bar"))
+    result = run_cli("check", "--no-cache", "--statistics", "a.py", cwd=project)
+    assert result.returncode == 1
+    assert result.stdout == "    2  BL002      unknown-beta\n"
+
+
+def test_rule_accepts_a_rule_name() -> None:
+    by_name = run_cli("rule", "unknown-beta")
+    by_code = run_cli("rule", "BL002")
+    assert by_name.returncode == 0, by_name.stderr
+    assert by_name.stdout == by_code.stdout
+    assert "BL002" in by_name.stdout.splitlines()[0]
+
+
+def test_select_accepts_a_rule_name(project: Path) -> None:
+    # BL101 (ga-beta) is on by default; selecting only unknown-beta leaves it out.
+    write(project, "a.py", UNKNOWN + 'client.beta.messages.create(betas=["files-api-2025-04-14"])\n')
+    result = run_cli("check", "--no-cache", "--output-format", "concise", "--select", "unknown-beta", cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert [line.split()[1] for line in result.stdout.splitlines()[:-1]] == ["BL002"]
+    write(project, "beta-lint.toml", 'select = ["unknown-beta"]\n')
+    result = run_cli("check", "--no-cache", "--output-format", "concise", cwd=project)
+    assert [line.split()[1] for line in result.stdout.splitlines()[:-1]] == ["BL002"]
+
+
+def test_unknown_rule_name_is_an_error(project: Path) -> None:
+    result = run_cli("check", "--select", "no-such-rule", cwd=project)
+    assert result.returncode == 2
+    expected = "beta-lint: error: unknown rule selector 'no-such-rule' in --select (see `beta-lint rules`)\n"
+    assert result.stderr == expected
+
+
+def test_syntax_error_says_what_cpython_says(project: Path) -> None:
+    # A beta name, so the file is parsed; line 2 opens a bracket that is never closed.
+    write(project, "a.py", 'b = ["files-api-2025-04-14"]\nx = (1,\ny = 2\n')
+    result = run_cli("check", "--no-cache", "--output-format", "concise", "a.py", cwd=project)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == "a.py:2:5: BL999 cannot parse: '(' was never closed"
+
+
+# ---------------------------------------------------------------- configuration
+
+
+def test_per_file_ignores_are_relative_to_the_config_file(project: Path) -> None:
+    write(project, "beta-lint.toml", '[per-file-ignores]\n"tests/**" = ["BL002"]\n')
+    write(project, "tests/t.py", UNKNOWN)
+    from_root = run_cli("check", "--no-cache", cwd=project)
+    from_tests = run_cli("check", "--no-cache", ".", cwd=project / "tests")
+    assert from_root.returncode == 0, from_root.stdout
+    assert from_tests.returncode == 0, from_tests.stdout
+    assert from_tests.stdout == "All checks passed (1 file).\n"
+
+
+def test_per_file_ignores_accepts_all(project: Path) -> None:
+    write(project, "beta-lint.toml", '[per-file-ignores]\n"x.py" = ["ALL"]\n')
+    write(project, "x.py", UNKNOWN)
+    write(project, "y.py", UNKNOWN)
+    result = run_cli("check", "--no-cache", "--output-format", "concise", cwd=project)
+    assert result.returncode == 1
+    assert [line.split(":")[0] for line in result.stdout.splitlines()[:-1]] == ["y.py"]
+
+
+def test_per_file_ignores_unknown_code_names_the_key(project: Path) -> None:
+    write(project, "beta-lint.toml", '[per-file-ignores]\n"x.py" = ["BL9999"]\n')
+    write(project, "x.py", UNKNOWN)
+    result = run_cli("check", cwd=project)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "key 'per-file-ignores.x.py': unknown rule selector 'BL9999'" in result.stderr
+
+
+def test_allow_must_hold_beta_names(project: Path) -> None:
+    write(project, "beta-lint.toml", '[registry]\nallow = ["not a name"]\n')
+    write(project, "x.py", CLEAN)
+    result = run_cli("check", cwd=project)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "key 'registry.allow': 'not a name' is not a beta name" in result.stderr
+    write(project, "beta-lint.toml", '[registry]\nallow = ["my-private-beta-2026-01-01"]\n')
+    assert run_cli("check", cwd=project).returncode == 0
