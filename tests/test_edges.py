@@ -6,6 +6,7 @@ following ruff's conventions. Expected outputs are written out by hand from the 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from conftest import run_cli
@@ -139,3 +140,96 @@ def test_allow_must_hold_beta_names(project: Path) -> None:
     assert "key 'registry.allow': 'not a name' is not a beta name" in result.stderr
     write(project, "beta-lint.toml", '[registry]\nallow = ["my-private-beta-2026-01-01"]\n')
     assert run_cli("check", cwd=project).returncode == 0
+
+
+# ---------------------------------------------------------------- notebooks in CI outputs
+
+
+def notebook(folder: Path) -> Path:
+    """Cells as Jupyter writes them (source as a list of lines), and one as a single string;
+    escapes (\\u00e9, \\") before the names make file columns differ from cell columns."""
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# Title\n", "text"]},
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "metadata": {},
+            "outputs": [],
+            "source": ["import anthropic\n", "client = anthropic.Anthropic()\n"],
+        },
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "metadata": {},
+            "outputs": [],
+            "source": ["%matplotlib inline\n", 'x = "\u00e9"; client.beta.messages.create(betas=["foo-2099-01-01"])\n'],
+        },
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "metadata": {},
+            "outputs": [],
+            "source": 'y = 1\nclient.beta.messages.create(betas=["bar-2099-01-01"])\n',
+        },
+    ]
+    document = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = folder / "n.ipynb"
+    path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+NOTEBOOK_NAMES = ["foo-2099-01-01", "bar-2099-01-01"]
+
+
+def test_notebook_findings_point_at_the_ipynb_line_in_sarif(project: Path) -> None:
+    raw = notebook(project).read_text(encoding="utf-8").splitlines()
+    result = run_cli("check", "--no-cache", "--output-format", "sarif", "n.ipynb", cwd=project)
+    assert result.returncode == 1, result.stderr
+    found = []
+    for item in json.loads(result.stdout)["runs"][0]["results"]:
+        region = item["locations"][0]["physicalLocation"]["region"]
+        assert region["startLine"] == region["endLine"]
+        found.append(raw[region["startLine"] - 1][region["startColumn"] - 1 : region["endColumn"] - 1])
+        assert item["properties"]["cell"] in (3, 4)
+    assert found == NOTEBOOK_NAMES
+
+
+def test_notebook_findings_point_at_the_ipynb_line_in_github_annotations(project: Path) -> None:
+    raw = notebook(project).read_text(encoding="utf-8").splitlines()
+    result = run_cli("check", "--no-cache", "--output-format", "github", "n.ipynb", cwd=project)
+    found = []
+    for line in result.stdout.splitlines():
+        fields = dict(part.split("=", 1) for part in line.split("::")[1].split(" ", 1)[1].split(","))
+        assert fields["line"] == fields["endLine"]
+        found.append(raw[int(fields["line"]) - 1][int(fields["col"]) - 1 : int(fields["endColumn"]) - 1])
+    assert found == NOTEBOOK_NAMES
+    assert [line.split("::")[2][:7] for line in result.stdout.splitlines()] == ["cell 3:", "cell 4:"]
+
+
+def test_notebook_findings_point_at_the_ipynb_line_in_gitlab_and_junit(project: Path) -> None:
+    raw = notebook(project).read_text(encoding="utf-8").splitlines()
+    gitlab = json.loads(run_cli("check", "--no-cache", "--output-format", "gitlab", "n.ipynb", cwd=project).stdout)
+    assert [name in raw[issue["location"]["lines"]["begin"] - 1] for issue in gitlab for name in NOTEBOOK_NAMES] == [
+        True,
+        False,
+        False,
+        True,
+    ]
+    junit = run_cli("check", "--no-cache", "--output-format", "junit", "n.ipynb", cwd=project).stdout
+    import re
+
+    points = [(int(m[1]), int(m[2])) for m in re.finditer(r">n\.ipynb:(\d+):(\d+): BL002", junit)]
+    assert [
+        raw[line - 1][column - 1 :][: len(name)] for (line, column), name in zip(points, NOTEBOOK_NAMES, strict=True)
+    ] == (NOTEBOOK_NAMES)
+
+
+def test_notebook_findings_keep_the_cell_in_json_and_text_with_the_snippet(project: Path) -> None:
+    notebook(project)
+    data = json.loads(run_cli("check", "--no-cache", "--output-format", "json", "n.ipynb", cwd=project).stdout)
+    # Cell 3, line 2: 'x = "é"; client.beta...' is 9 characters, then 36 up to the name: column 46.
+    assert [(d["cell"], d["line"], d["column"]) for d in data["diagnostics"]] == [(3, 2, 46), (4, 2, 37)]
+    text = run_cli("check", "--no-cache", "n.ipynb", cwd=project).stdout.splitlines()
+    assert text[0].startswith("n.ipynb:cell 3:2:46: BL002 ")
+    assert text[1] == '2 | x = "é"; client.beta.messages.create(betas=["foo-2099-01-01"])'
+    assert text[2] == " " * (len("2 | ") + 45) + "^" * len("foo-2099-01-01")
