@@ -6,9 +6,15 @@ following ruff's conventions. Expected outputs are written out by hand from the 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from conftest import run_cli
 
 UNKNOWN = 'client.beta.messages.create(betas=["foo-2099-01-01"])\n'
@@ -233,3 +239,60 @@ def test_notebook_findings_keep_the_cell_in_json_and_text_with_the_snippet(proje
     assert text[0].startswith("n.ipynb:cell 3:2:46: BL002 ")
     assert text[1] == '2 | x = "é"; client.beta.messages.create(betas=["foo-2099-01-01"])'
     assert text[2] == " " * (len("2 | ") + 45) + "^" * len("foo-2099-01-01")
+
+
+# ---------------------------------------------------------------- lone surrogates in reports
+
+# A beta name holding a lone surrogate ("\ud800" in the code evaluates to one) in a file whose
+# name is not UTF-8 (byte E9, which Python holds as the surrogate U+DCE9).
+SURROGATE_CODE = 'c.beta.messages.create(betas=["\\ud800x-2025-01-01"])\n'
+
+
+def surrogate_project(project: Path) -> None:
+    (project / os.fsdecode(b"caf\xe9.py")).write_text(SURROGATE_CODE, encoding="utf-8")
+    write(project, "plain.py", SURROGATE_CODE)
+
+
+def run_bytes(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
+    env["PYTHONIOENCODING"] = "utf-8:strict"
+    return subprocess.run([sys.executable, "-m", "beta_lint", *args], cwd=cwd, capture_output=True, env=env)
+
+
+@pytest.mark.parametrize("fmt", ["text", "concise", "github", "json", "sarif", "gitlab", "junit"])
+def test_check_reports_stay_utf8_with_lone_surrogates(project: Path, fmt: str) -> None:
+    surrogate_project(project)
+    done = run_bytes("check", "--no-cache", "--output-format", fmt, ".", cwd=project)
+    assert done.returncode == 1, done.stderr
+    text = done.stdout.decode("utf-8")  # strict: raises on anything that is not UTF-8
+    if fmt in ("text", "concise", "github"):
+        assert "caf\\udce9.py" in text and "\\ud800x-2025-01-01" in text
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json", "csv"])
+def test_audit_reports_stay_utf8_and_keep_their_structure(project: Path, fmt: str) -> None:
+    surrogate_project(project)
+    done = run_bytes("audit", "--today", "2026-11-24", "--format", fmt, ".", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == b""
+    text = done.stdout.decode("utf-8")
+    if fmt == "json":
+        (beta,) = json.loads(text)["betas"]
+        assert beta["name"] == "\ud800x-2025-01-01"
+        assert sorted(os.fsencode(use["path"]) for use in beta["uses"]) == [b"caf\xe9.py", b"plain.py"]
+    elif fmt == "csv":
+        rows = list(csv.reader(io.StringIO(text)))
+        assert [len(row) for row in rows] == [10, 10, 10]
+        assert sorted(row[4] for row in rows[1:]) == ["caf\\udce9.py", "plain.py"]
+        assert {row[0] for row in rows[1:]} == {"\\ud800x-2025-01-01"}
+    elif fmt == "markdown":
+        assert "| `\\ud800x-2025-01-01` | unknown |" in text
+        assert "| `caf\\udce9.py:1:31` | betas-argument |  |" in text
+    else:
+        lines = text.splitlines()
+        # The BETA column is as wide as the escaped name: STATUS starts where the header says.
+        status_at = lines[0].index("STATUS")
+        assert lines[1].startswith("\\ud800x-2025-01-01")
+        assert lines[1][status_at:].startswith("unknown")
+        assert lines[2].split() == ["caf\\udce9.py:1:31", "betas-argument"]
+        assert lines[3].index("betas-argument") == lines[2].index("betas-argument")

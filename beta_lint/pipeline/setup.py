@@ -16,6 +16,7 @@ from beta_lint.config import Settings, load_settings
 from beta_lint.errors import UsageError, parse_date
 from beta_lint.files.discover import PYTHON_SUFFIXES, discover
 from beta_lint.knowledge.registry import Registry, default_registry, load_registry_file
+from beta_lint.model import escape_surrogates
 from beta_lint.pipeline.linter import Linter
 
 
@@ -88,10 +89,15 @@ def collect_files(
 
 
 def emit_report(report: str, output_file: Path | None) -> None:
-    """Print the report, or write it to --output-file."""
+    """Print the report, or write it to --output-file: valid UTF-8 either way.
+
+    A str may hold lone surrogates (a file name that is not UTF-8 arrives with surrogate escapes,
+    "\\ud800" in linted code evaluates to one): each is written as its \\uXXXX escape, as the
+    JSON report writes it, so no report carries bytes a UTF-8 reader rejects.
+    """
+    report = escape_surrogates(report)
     if output_file is None:
         click.echo(report, nl=False)
         return
     output_file.parent.mkdir(parents=True, exist_ok=True)
-    # The same bytes stdout would show: a file name that is not UTF-8 is written as its bytes.
-    output_file.write_text(report, encoding="utf-8", errors="surrogateescape")
+    output_file.write_text(report, encoding="utf-8")
