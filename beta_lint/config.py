@@ -1,6 +1,7 @@
 """Configuration: `[tool.beta-lint]` in the nearest pyproject.toml, or a beta-lint.toml.
 
-The closest file wins (no merging across folders, as in ruff). Every key is validated:
+The closest file wins (no merging across folders, as in ruff); each linted file takes the one
+nearest to it (pipeline/hierarchy.py). Every key is validated:
 an unknown key or a wrong type is an error naming the file, the key and what was expected.
 """
 
@@ -92,13 +93,21 @@ class Settings:
 def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
     """The closest beta-lint.toml, or pyproject.toml with a [tool.beta-lint] table."""
     for folder in (start, *start.parents):
-        for name in CONFIG_NAMES:
-            candidate = folder / name
-            if not candidate.is_file():
-                continue
-            table = _read_table(candidate)
-            if table is not None:
-                return candidate, table
+        found = config_in(folder)
+        if found is not None:
+            return found
+    return None
+
+
+def config_in(folder: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The configuration file in `folder` itself (not above it), with its table, or None."""
+    for name in CONFIG_NAMES:
+        candidate = folder / name
+        if not candidate.is_file():
+            continue
+        table = _read_table(candidate)
+        if table is not None:
+            return candidate, table
     return None
 
 

@@ -17,6 +17,11 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
 UNKNOWN = 'client.beta.messages.create(betas=["foo-2099-01-01"])\n'
 CLEAN = "x = 1\n"
 
@@ -296,3 +301,83 @@ def test_audit_reports_stay_utf8_and_keep_their_structure(project: Path, fmt: st
         assert lines[1][status_at:].startswith("unknown")
         assert lines[2].split() == ["caf\\udce9.py:1:31", "betas-argument"]
         assert lines[3].index("betas-argument") == lines[2].index("betas-argument")
+
+
+# ---------------------------------------------------------------- nearest configuration per file
+
+TWO_BETAS = UNKNOWN + 'client.beta.messages.create(betas=["files-api-2025-04-14"])\n'  # BL002 line 1, BL101 line 2
+
+
+def monorepo(root: Path) -> Path:
+    """A root config and two projects with their own: a/ allows the unknown name and ignores
+    BL002 under its sub/; b/ (a pyproject.toml) selects only BL1 and excludes skip.py."""
+    write(root, "beta-lint.toml", "")
+    write(
+        root, "a/beta-lint.toml", '[per-file-ignores]\n"sub/**" = ["BL101"]\n[registry]\nallow = ["foo-2099-01-01"]\n'
+    )
+    write(root, "b/pyproject.toml", '[tool.beta-lint]\nselect = ["BL1"]\nextend-exclude = ["skip.py"]\n')
+    for name in ("x.py", "a/x.py", "a/sub/x.py", "b/x.py", "b/skip.py"):
+        write(root, name, TWO_BETAS)
+    return root
+
+
+def findings(result_stdout: str) -> list[tuple[str, str]]:
+    return [(line.split(":")[0], line.split()[1]) for line in result_stdout.splitlines()[:-1]]
+
+
+def test_each_file_takes_the_nearest_config(project: Path) -> None:
+    monorepo(project)
+    expected = [
+        ("a/x.py", "BL101"),  # the name is allowed in a/
+        ("b/x.py", "BL101"),  # only BL1 in b/; skip.py excluded by b's own config
+        ("x.py", "BL002"),
+        ("x.py", "BL101"),
+    ]  # a/sub/x.py: allowed, and BL101 ignored there
+    result = run_cli("check", "--no-cache", "--output-format", "concise", cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert findings(result.stdout) == expected
+    # The same from inside a/: patterns are relative to each config's folder, not the cwd.
+    inside = run_cli("check", "--no-cache", "--output-format", "concise", "..", cwd=project / "a")
+    assert findings(inside.stdout) == [("../" + path, code) for path, code in expected]
+
+
+def test_config_option_and_isolated_override_the_nearest_config(project: Path) -> None:
+    monorepo(project)
+    everything = [
+        (path, code) for path in ("a/sub/x.py", "a/x.py", "b/skip.py", "b/x.py", "x.py") for code in ("BL002", "BL101")
+    ]
+    isolated = run_cli("check", "--no-cache", "--output-format", "concise", "--isolated", cwd=project)
+    assert findings(isolated.stdout) == everything
+    # --config b/pyproject.toml: BL1 only, and its extend-exclude (relative to b/) for every file.
+    configured = run_cli(
+        "check", "--no-cache", "--output-format", "concise", "--config", "b/pyproject.toml", cwd=project
+    )
+    assert findings(configured.stdout) == [(path, "BL101") for path in ("a/sub/x.py", "a/x.py", "b/x.py", "x.py")]
+    both = run_cli("check", "--isolated", "--config", "b/pyproject.toml", cwd=project)
+    assert both.returncode == 2 and "--isolated" in both.stderr
+
+
+def test_show_settings_names_the_config_the_settings_and_the_registry(project: Path) -> None:
+    monorepo(project)
+    result = run_cli("check", "--show-settings", "a/sub/x.py", cwd=project)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    facts = dict(line.split(": ", 1) for line in lines)
+    config = project / "a" / "beta-lint.toml"
+    assert facts["File"] == "a/sub/x.py"
+    assert facts["Configuration file"] == f"{config} (the nearest above the file)"
+    assert facts["Rules ignored for this file"] == "BL101"
+    assert facts["per-file-ignores"] == '{"sub/**" = ["BL101"]}'
+    assert facts["registry.allow"] == '["foo-2099-01-01"]'
+    assert "BL002" in facts["Rules enabled"].split(", ")
+    updated = tomllib.loads((Path(__file__).parent.parent / "rules" / "registry.toml").read_text())["updated"]
+    assert facts["Registry"] == f"built-in (updated {updated})"
+    b = dict(
+        line.split(": ", 1) for line in run_cli("check", "--show-settings", "b/x.py", cwd=project).stdout.splitlines()
+    )
+    assert b["Configuration file"].startswith(str(project / "b" / "pyproject.toml"))
+    assert b["Rules enabled"] == "BL101, BL102, BL103, BL104"
+    assert b["extend-exclude"] == '["skip.py"]'
+    registry = write(project, "extra.toml", 'updated = "2026-01-01"\n')
+    extra = run_cli("check", "--show-settings", "--registry", str(registry), "x.py", cwd=project).stdout
+    assert f"Registry: built-in (updated {updated}) + {registry}" in extra.splitlines()

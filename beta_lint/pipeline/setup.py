@@ -62,8 +62,15 @@ def build_linter(settings: Settings, options: dict[str, Any], registry: Registry
 
 
 def load_run_settings(options: dict[str, Any]) -> Settings:
-    settings = load_settings(options.get("config_file"))
+    """The base settings: --config's file, none with --isolated, else the nearest to the working folder."""
     from dataclasses import replace
+
+    if options.get("isolated"):
+        if options.get("config_file"):
+            raise UsageError("--isolated ignores every configuration file: it cannot be used with --config")
+        settings = Settings(root=Path.cwd().resolve())
+    else:
+        settings = load_settings(options.get("config_file"))
 
     if options.get("no_respect_gitignore"):
         settings = replace(settings, respect_gitignore=False)
