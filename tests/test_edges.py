@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -381,3 +383,41 @@ def test_show_settings_names_the_config_the_settings_and_the_registry(project: P
     registry = write(project, "extra.toml", 'updated = "2026-01-01"\n')
     extra = run_cli("check", "--show-settings", "--registry", str(registry), "x.py", cwd=project).stdout
     assert f"Registry: built-in (updated {updated}) + {registry}" in extra.splitlines()
+
+
+# ---------------------------------------------------------------- notebook positions, as a function
+
+_CELL_TEXT = st.text(alphabet=st.sampled_from(list('ab "\\\t\n\r/é€\U0001f600\x01')), max_size=40)
+
+
+@given(
+    sources=st.lists(_CELL_TEXT, min_size=1, max_size=3),
+    as_list=st.booleans(),
+    ascii_only=st.booleans(),
+    indent=st.sampled_from([None, 1, 2]),
+)
+@settings(max_examples=150, deadline=None)
+def test_every_cell_character_maps_to_the_file_text_that_spells_it(
+    sources: list[str], as_list: bool, ascii_only: bool, indent: int | None
+) -> None:
+    from beta_lint.files.notebook_lines import NotebookLines
+    from beta_lint.model import LINE_END_RE
+
+    def cell(source: str) -> dict[str, object]:
+        return {"cell_type": "code", "source": source.splitlines(keepends=True) if as_list else source}
+
+    text = json.dumps({"cells": [cell(s) for s in sources]}, indent=indent, ensure_ascii=ascii_only)
+    starts = [0] + [m.end() for m in LINE_END_RE.finditer(text)]
+    lines = NotebookLines(text)
+
+    def offset(position: tuple[int, int] | None) -> int:
+        assert position is not None
+        return starts[position[0] - 1] + position[1] - 1
+
+    for number, source in enumerate(sources, 1):
+        assert lines.cell_source(number) == source
+        for row, line in enumerate(LINE_END_RE.split(source), 1):
+            for column, char in enumerate(line, 1):
+                begin = offset(lines.physical(number, row, column))
+                end = offset(lines.physical(number, row, column + 1, end=True))
+                assert json.loads('"' + text[begin:end] + '"') == char
