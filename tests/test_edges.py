@@ -421,3 +421,15 @@ def test_every_cell_character_maps_to_the_file_text_that_spells_it(
                 begin = offset(lines.physical(number, row, column))
                 end = offset(lines.physical(number, row, column + 1, end=True))
                 assert json.loads('"' + text[begin:end] + '"') == char
+
+
+def test_audit_takes_the_nearest_config_too(project: Path) -> None:
+    monorepo(project)
+
+    def audited(*extra: str) -> list[str]:
+        result = run_cli("audit", "--format", "json", "--no-include-text", *extra, cwd=project)
+        assert result.returncode == 0, result.stderr
+        return sorted({use["path"] for beta in json.loads(result.stdout)["betas"] for use in beta["uses"]})
+
+    assert audited() == ["a/sub/x.py", "a/x.py", "b/x.py", "x.py"]  # b/skip.py: excluded by b's config
+    assert audited("--isolated") == ["a/sub/x.py", "a/x.py", "b/skip.py", "b/x.py", "x.py"]
