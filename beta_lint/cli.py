@@ -98,8 +98,10 @@ def _common_options(function: F) -> F:
                 "--config",
                 "config_file",
                 type=click.Path(dir_okay=False, path_type=Path),
-                help="Configuration file (default: nearest pyproject.toml or beta-lint.toml).",
+                help="Use this configuration file for every file (default: each file's nearest "
+                "beta-lint.toml, .beta-lint.toml or pyproject.toml with [tool.beta-lint]).",
             ),
+            click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
             click.option(
                 "--registry",
                 "registry_file",
@@ -149,10 +151,20 @@ def _common_options(function: F) -> F:
 @click.option("--show-fixes", is_flag=True, help="List the fixes applied.")
 @click.option("--statistics", is_flag=True, help="Print the number of problems per rule.")
 @click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only, no summary.")
+@click.option(
+    "--show-settings",
+    is_flag=True,
+    help="Print the settings that apply to the file named (configuration file, rules, registry); check nothing.",
+)
 @guarded
 def check(paths: tuple[str, ...], **options: Any) -> None:
     """Check beta names in PATHS (files or folders; '-' for standard input; default '.')."""
     _tolerate_undecodable_names()
+    if options.get("show_settings"):
+        from beta_lint.pipeline.show_settings import show_settings
+
+        _echo(show_settings(list(paths), options))
+        return
     from beta_lint.pipeline.run import run_check
 
     sys.exit(run_check(list(paths) or ["."], options))

@@ -1,6 +1,7 @@
 """Configuration: `[tool.beta-lint]` in the nearest pyproject.toml, or a beta-lint.toml.
 
-The closest file wins (no merging across folders, as in ruff). Every key is validated:
+The closest file wins (no merging across folders, as in ruff); each linted file takes the one
+nearest to it (pipeline/hierarchy.py). Every key is validated:
 an unknown key or a wrong type is an error naming the file, the key and what was expected.
 """
 
@@ -92,13 +93,21 @@ class Settings:
 def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
     """The closest beta-lint.toml, or pyproject.toml with a [tool.beta-lint] table."""
     for folder in (start, *start.parents):
-        for name in CONFIG_NAMES:
-            candidate = folder / name
-            if not candidate.is_file():
-                continue
-            table = _read_table(candidate)
-            if table is not None:
-                return candidate, table
+        found = config_in(folder)
+        if found is not None:
+            return found
+    return None
+
+
+def config_in(folder: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The configuration file in `folder` itself (not above it), with its table, or None."""
+    for name in CONFIG_NAMES:
+        candidate = folder / name
+        if not candidate.is_file():
+            continue
+        table = _read_table(candidate)
+        if table is not None:
+            return candidate, table
     return None
 
 
@@ -138,13 +147,29 @@ def _patterns(path: Path, key: str, patterns: list[str] | tuple[str, ...]) -> No
 
 
 def _codes(path: Path, key: str, value: Any) -> tuple[str, ...]:
-    from beta_lint.checks.selection import valid_selector
+    """Rule selectors as codes or prefixes: a rule name gives its code, ALL every code ("BL")."""
+    from beta_lint.checks.selection import canonical_selector
 
-    codes = _strings(path, key, value)
-    for code in codes:
-        if not valid_selector(code):
-            raise ConfigError(f"{path}: key '{key}': unknown rule selector {code!r} (see `beta-lint rules`)")
-    return codes
+    codes: list[str] = []
+    for written in _strings(path, key, value):
+        code = canonical_selector(written)
+        if code is None:
+            raise ConfigError(f"{path}: key '{key}': unknown rule selector {written!r} (see `beta-lint rules`)")
+        codes.append("BL" if code == "ALL" else code)
+    return tuple(codes)
+
+
+def _beta_names(path: Path, key: str, value: Any) -> tuple[str, ...]:
+    """Names in `allow` must be beta names as the API spells them: one token, no spaces or commas."""
+    import re
+
+    names = _strings(path, key, value)
+    for name in names:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", name):
+            raise ConfigError(
+                f"{path}: key '{key}': {name!r} is not a beta name (lowercase letters, digits, '-', '.', '_')"
+            )
+    return names
 
 
 def _registry(path: Path, value: Any) -> dict[str, Any]:
@@ -153,7 +178,7 @@ def _registry(path: Path, value: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, item in value.items():
         if key == "allow":
-            out["registry_allow"] = _strings(path, "registry.allow", item)
+            out["registry_allow"] = _beta_names(path, "registry.allow", item)
         elif key == "file":
             if not isinstance(item, str) or "\x00" in item:
                 raise ConfigError(f"{path}: key 'registry.file': expected a path string")

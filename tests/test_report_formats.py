@@ -215,7 +215,7 @@ def sarif_locations(text: str) -> list[Where]:
     for result in json.loads(text)["runs"][0]["results"]:
         physical = result["locations"][0]["physicalLocation"]
         region = physical["region"]
-        cell = region.get("properties", {}).get("cell")
+        cell = result.get("properties", {}).get("cell")
         out.append(
             (
                 physical["artifactLocation"]["uri"],
@@ -275,16 +275,40 @@ def gitlab_lines(text: str) -> list[tuple[str, int | None, int, int]]:
     return out
 
 
-def test_every_format_reports_the_same_locations(outputs: dict[str, str]) -> None:
+def in_notebook_file(where: Where, notebook_text: str) -> tuple[int, int, int, int]:
+    """A cell position as (line, column, end line, end column) of explore.ipynb's own text.
+
+    Worked out from how json.dumps(indent=1) writes the notebook: each source line is one JSON
+    string on a line of its own, so a character's column is where that string starts plus the
+    length of the escaped text before it.
+    """
+    _, cell, line, column, end_line, end_column = where
+    piece = NOTEBOOK["cells"][cell - 1]["source"][line - 1]  # type: ignore[index, operator]
+    assert end_line == line
+    encoded = json.dumps(piece)
+    (row,) = [number for number, text in enumerate(notebook_text.splitlines(), 1) if encoded in text]
+    quote = notebook_text.splitlines()[row - 1].index(encoded)  # 0-based column of the opening quote
+    start = quote + 2 + len(json.dumps(piece[: column - 1])) - 2
+    end = quote + 2 + len(json.dumps(piece[: end_column - 1])) - 2
+    return row, start, row, end
+
+
+def test_every_format_reports_the_same_locations(outputs: dict[str, str], project: Path) -> None:
     reference = json_locations(outputs["json"])
     assert len(reference) == 9
-    assert sarif_locations(outputs["sarif"]) == reference
-    assert github_locations(outputs["github"]) == reference
     points = [(path, cell, line, column) for path, cell, line, column, _, _ in reference]
     assert concise_points(outputs["concise"]) == points
+    # Formats read by tools that open the file count a notebook's lines in the .ipynb itself.
+    notebook_text = (project / "explore.ipynb").read_text(encoding="utf-8")
+    on_disk = [
+        (where[0], where[1], *in_notebook_file(where, notebook_text)) if where[1] is not None else where
+        for where in reference
+    ]
+    assert sarif_locations(outputs["sarif"]) == on_disk
+    assert github_locations(outputs["github"]) == on_disk
     # JUnit groups by file (sorted by path), in position order inside each: the same order here.
-    assert junit_points(outputs["junit"]) == points
-    assert gitlab_lines(outputs["gitlab"]) == [(p, c, line, end) for p, c, line, _, end, _ in reference]
+    assert junit_points(outputs["junit"]) == [(path, None, line, column) for path, _, line, column, _, _ in on_disk]
+    assert gitlab_lines(outputs["gitlab"]) == [(p, c, line, end) for p, c, line, _, end, _ in on_disk]
 
 
 def cell_source(index: int) -> str:

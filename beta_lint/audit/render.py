@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from beta_lint.audit.inventory import CSV_COLUMNS, DYNAMIC_STATUS, BetaUses, Report, plural
+from beta_lint.model import escape_surrogates
 
 _STATUS_STYLE: dict[str, dict[str, Any]] = {
     "retired": {"fg": "red", "bold": True},
@@ -33,8 +34,21 @@ def render_table(report: Report, color: bool = False) -> str:
     if not report.betas:
         return f"No beta uses found ({plural(report.files_scanned, 'file')} scanned).\n"
     headers = ("BETA", "STATUS", "SUCCESSOR", "RETIRES", "DAYS LEFT", "USES", "FILES")
+    # Lone surrogates (a name that is not UTF-8, "\\ud800" in code) as the escapes that get
+    # printed, before measuring: the columns line up in what the terminal shows.
     rows = [
-        (b.name, b.status, b.successor or "", b.retires or "", _days(b), str(len(b.uses)), str(len(b.files)))
+        tuple(
+            escape_surrogates(cell)
+            for cell in (
+                b.name,
+                b.status,
+                b.successor or "",
+                b.retires or "",
+                _days(b),
+                str(len(b.uses)),
+                str(len(b.files)),
+            )
+        )
         for b in report.betas
     ]
     widths = [max(len(row[i]) for row in (headers, *rows)) for i in range(len(headers))]
@@ -49,13 +63,13 @@ def render_table(report: Report, color: bool = False) -> str:
         return "  ".join(padded).rstrip()
 
     all_uses = [use for b in report.betas for use in b.uses]
-    where_width = max((len(use.where()) for use in all_uses), default=0)
+    where_width = max((len(escape_surrogates(use.where())) for use in all_uses), default=0)
     kind_width = max((len(use.kind) for use in all_uses), default=0)
     out = [line(headers)]
     for beta, row in zip(report.betas, rows, strict=True):
         out.append(line(row, beta.status))
         for use in beta.uses:
-            where, kind = use.where().ljust(where_width), use.kind.ljust(kind_width)
+            where, kind = escape_surrogates(use.where()).ljust(where_width), use.kind.ljust(kind_width)
             out.append(f"    {where}  {kind}  {use.endpoint or ''}".rstrip())
     out.append("")
     out.append(report.summary())
@@ -127,7 +141,8 @@ def render_json(report: Report) -> str:
             for b in report.betas
         ],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    # Valid UTF-8 with lone surrogates too: in JSON's output they sit in strings, as \\uXXXX.
+    return escape_surrogates(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
 def render_csv(report: Report) -> str:

@@ -41,6 +41,19 @@ class Selection:
         return Selection(tuple(select), tuple(extend_select), tuple(ignore), frozenset(enabled))
 
 
+def canonical_selector(selector: str) -> str | None:
+    """A selector as the code (or prefix) it means: a rule name ("unknown-beta") gives its code.
+
+    None when it names nothing: not a rule name, not ALL, not a code or a prefix of one.
+    """
+    text = selector.strip()
+    for code, rule in RULES.items():
+        if rule.name == text.lower():
+            return code
+    text = text.upper()
+    return text if valid_selector(text) else None
+
+
 def valid_selector(selector: str) -> bool:
     if selector == "ALL":
         return True

@@ -166,6 +166,19 @@ def discover(
     return Discovered(sorted(found), errors)
 
 
+def excluded_by(path: str, root: Path, exclude: Sequence[str]) -> bool:
+    """Whether `exclude` patterns (written relative to `root`) exclude the file `path` (absolute)
+    or a folder it is in; .gitignore files are not consulted."""
+    ignores = _Ignores(root, exclude, respect_gitignore=False)
+    folder = os.path.dirname(os.path.normpath(path))
+    top = os.path.abspath(root)
+    while folder.startswith(top + os.sep):
+        if ignores.excluded(folder, True):
+            return True
+        folder = os.path.dirname(folder)
+    return ignores.excluded(os.path.normpath(path), False)
+
+
 def _walk(top: str, ignores: _Ignores, suffixes: Sequence[str], errors: list[str]) -> Iterator[str]:
     def on_error(error: OSError) -> None:
         errors.append(f"{error.filename}: cannot list folder: {error.strerror or error}")

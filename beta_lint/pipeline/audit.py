@@ -29,9 +29,10 @@ from beta_lint.audit.render import RENDERERS, render_table
 from beta_lint.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, UsageError
 from beta_lint.files.discover import PYTHON_SUFFIXES
 from beta_lint.model import FileResult
+from beta_lint.pipeline.hierarchy import ConfigTree
 from beta_lint.pipeline.linter import Linter
 from beta_lint.pipeline.parallel import lint_one, lint_paths
-from beta_lint.pipeline.setup import build_linter, build_registry, collect_files, emit_report, load_run_settings
+from beta_lint.pipeline.setup import collect_files, emit_report, load_run_settings
 
 # A progress bar is worth drawing for this many files, or once a run has taken this long.
 _PROGRESS_FILES = 200
@@ -121,9 +122,11 @@ def audit_command(paths: list[str], options: dict[str, Any]) -> int:
         raise UsageError(f"--format {output_format!r}: expected one of {', '.join(RENDERERS)}")
 
     settings = load_run_settings(options)
-    registry = build_registry(settings, options.get("registry_file"))
+    tree = ConfigTree(settings, options)
+    (base,) = tree.groups(())  # the base configuration and registry are checked before any file is read
+    registry = base.registry
     # Only usages matter here: no rule runs (parse errors, BL999, still come back).
-    linter = replace(build_linter(settings, options, registry), enabled=frozenset())
+    linter = replace(base.linter, enabled=frozenset())
     include_text = options.get("include_text")
     if include_text is None:
         include_text = settings.include_text if settings.include_text is not None else True
@@ -136,8 +139,17 @@ def audit_command(paths: list[str], options: dict[str, Any]) -> int:
         if "-" in paths:
             raise UsageError("'-' (standard input) cannot be mixed with other paths")
         files, errors = collect_files(paths, settings, options, bool(include_text))
-        results = lint_files(linter, files, options.get("jobs"), progress=sys.stderr.isatty())
-        scanned = len(files)
+        # Each file with the settings of its nearest configuration (as `check`); statuses are
+        # judged with the base registry plus what the other configurations add to theirs.
+        results = []
+        scanned = 0
+        for found in tree.groups(files, named=paths):
+            group_linter = replace(found.linter, enabled=frozenset())
+            results.extend(lint_files(group_linter, found.files, options.get("jobs"), progress=sys.stderr.isatty()))
+            scanned += len(found.files)
+            if found.settings is not settings:
+                registry = registry.extended(found.registry.betas.values(), found.registry.allowed)
+        results.sort(key=lambda result: result.path)
     for error in errors:
         click.echo(f"beta-lint: error: {error}", err=True)
     for result in results:

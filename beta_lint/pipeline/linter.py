@@ -39,6 +39,8 @@ class Linter:
     enabled: frozenset[str]
     today: dt.date
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The folder of the config file that defined per_file_ignores: its patterns are relative to it.
+    ignores_root: str | None = None
     max_file_size: int | None = None
     prefilter: bool = True
     slicing: bool = True
@@ -65,11 +67,14 @@ class Linter:
         return prefilter.candidate_patterns(self.extra_names) if self.slicing else ()
 
     def ignored_codes(self, path: str) -> tuple[str, ...]:
+        if not self.per_file_ignores:
+            return ()
+        import pathspec  # only with per-file-ignores
+
+        relative = _relative_to(path, self.ignores_root)
         codes: list[str] = []
         for pattern, listed in self.per_file_ignores:
-            import pathspec  # only with per-file-ignores
-
-            if pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(path):
+            if pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(relative):
                 codes.extend(listed)
         return tuple(codes)
 
@@ -218,6 +223,20 @@ class Linter:
         texts: dict[int | None, str] | None = None,
     ) -> FileResult:
         return settle(path, diagnostics, usages, suppressions, texts, self.enabled, self.ignored_codes(path))
+
+
+def _relative_to(path: str, root: str | None) -> str:
+    """`path` relative to `root` (where patterns are written), as given when it lies outside."""
+    import os
+
+    if root is None:
+        return path
+    absolute = os.path.abspath(path)
+    try:
+        relative = os.path.relpath(absolute, root)
+    except ValueError:  # another drive (Windows)
+        return path
+    return path if relative == os.pardir or relative.startswith(os.pardir + os.sep) else relative
 
 
 T = TypeVar("T")

@@ -24,11 +24,12 @@ def _json(data: object) -> str:
 def rule_page(code: str) -> list[str]:
     from beta_lint.checks.catalog import page
     from beta_lint.checks.rules import RULES
+    from beta_lint.checks.selection import canonical_selector
 
-    code = code.upper()
-    if code not in RULES:
+    found = canonical_selector(code)  # a code or a rule name
+    if found is None or found not in RULES:
         raise UsageError(f"unknown rule {code!r} (see `beta-lint rules`)")
-    return [page(code).text.rstrip()]
+    return [page(found).text.rstrip()]
 
 
 def rule_list(output_format: str) -> list[str]:

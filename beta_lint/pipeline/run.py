@@ -22,13 +22,14 @@ if TYPE_CHECKING:
     from beta_lint.files.cache import ResultCache
 
 from beta_lint.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, UsageError
-from beta_lint.pipeline.setup import build_linter, build_registry, collect_files, emit_report, load_run_settings
+from beta_lint.pipeline.hierarchy import ConfigTree, Group, LinterByPath
+from beta_lint.pipeline.setup import collect_files, emit_report, load_run_settings
 
 
 def run_check(paths: list[str], options: dict[str, Any]) -> int:
     settings = load_run_settings(options)
-    registry = build_registry(settings, options.get("registry_file"))
-    linter = build_linter(settings, options, registry)
+    tree = ConfigTree(settings, options)
+    tree.groups(())  # the base configuration's registry and rule options are checked before any file is read
     include_text = (
         bool(options.get("include_text")) if options.get("include_text") is not None else bool(settings.include_text)
     )
@@ -48,20 +49,17 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
         files, errors = collect_files(paths, settings, options, include_text)
     for error in errors:
         click.echo(f"beta-lint: error: {error}", err=True)
+    if errors and not files:
+        return EXIT_ERROR  # nothing was checked: "All checks passed (0 files)" would be a lie
 
-    text_files = [f for f in files if not f.endswith(PYTHON_SUFFIXES)]
-    python_files = [f for f in files if f.endswith(PYTHON_SUFFIXES)]
-    if stdin_data is not None:
-        results = [lint_one(linter, files[0], stdin_data)]
-    else:
-        results = list(
-            lint_paths(linter, python_files, options.get("jobs"), lambda: open_cache(settings, linter, options))
-        )
-    if text_files:
-        from beta_lint.pipeline.text_files import lint_text_files
-
-        results.extend(lint_text_files(linter, text_files))
-        results.sort(key=lambda r: r.path)
+    # Each file with the settings of the nearest configuration file above it.
+    groups = tree.groups(files, named=files if stdin_data is not None else paths)
+    registry, linter = groups[0].registry, groups[0].linter
+    results: list[FileResult] = []
+    for group in groups:
+        results.extend(_lint_group(group, stdin_data, options))
+    results.sort(key=lambda r: r.path)
+    relinter = LinterByPath(tuple(groups)) if len(groups) > 1 else linter
 
     fixed_counts: dict[str, int] = {}
     fix_failed = False
@@ -69,7 +67,7 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
         from beta_lint.fix.apply import apply_fixes
 
         outcome = apply_fixes(
-            linter,
+            relinter,
             results,
             unsafe=bool(options.get("unsafe_fixes")),
             write=bool(options.get("fix")) and not options.get("diff"),
@@ -114,13 +112,32 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
         show_fixes=bool(options.get("show_fixes")),
         fixed=fixed_counts,
     )
-    report = renderer(output_format)(results, ctx)
-    if options.get("quiet") and output_format in ("text", "concise"):
+    if options.get("statistics"):
+        # The table instead of the diagnostics, as ruff's --statistics.
+        report = statistics(results)
+    else:
+        report = renderer(output_format)(results, ctx)
+    if options.get("quiet") and output_format in ("text", "concise") and not options.get("statistics"):
         report = "\n".join(report.rstrip("\n").split("\n")[:-1]) + ("\n" if len(report.split("\n")) > 2 else "")
     emit_report(report, options.get("output_file"))
-    if options.get("statistics"):
-        click.echo(statistics(results), nl=False)
     return _exit(results, bool(errors) or fix_failed, options)
+
+
+def _lint_group(group: Group, stdin_data: bytes | None, options: dict[str, Any]) -> list[FileResult]:
+    linter = group.linter
+    if stdin_data is not None:
+        # Standard input is one file, whatever its name (no name at all: "-", as in ruff).
+        return [lint_one(linter, path, stdin_data) for path in group.files]
+    text_files = [f for f in group.files if not f.endswith(PYTHON_SUFFIXES)]
+    python_files = [f for f in group.files if f.endswith(PYTHON_SUFFIXES)]
+    results = list(
+        lint_paths(linter, python_files, options.get("jobs"), lambda: open_cache(group.settings, linter, options))
+    )
+    if text_files:
+        from beta_lint.pipeline.text_files import lint_text_files
+
+        results.extend(lint_text_files(linter, text_files))
+    return results
 
 
 def open_cache(settings: Settings, linter: Linter, options: dict[str, Any]) -> ResultCache | None:
@@ -137,6 +154,7 @@ def open_cache(settings: Settings, linter: Linter, options: dict[str, Any]) -> R
         [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in data_files],
         sorted(linter.enabled),
         linter.per_file_ignores,
+        linter.ignores_root,
         linter.today.isoformat(),
         linter.max_file_size,
         linter.file_timeout,

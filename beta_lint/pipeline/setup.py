@@ -11,11 +11,12 @@ from typing import Any
 
 import click
 
-from beta_lint.checks.selection import Selection, valid_selector
+from beta_lint.checks.selection import Selection, canonical_selector
 from beta_lint.config import Settings, load_settings
 from beta_lint.errors import UsageError, parse_date
 from beta_lint.files.discover import PYTHON_SUFFIXES, discover
 from beta_lint.knowledge.registry import Registry, default_registry, load_registry_file
+from beta_lint.model import escape_surrogates
 from beta_lint.pipeline.linter import Linter
 
 
@@ -29,11 +30,15 @@ def build_registry(settings: Settings, registry_file: Path | None = None) -> Reg
 
 
 def selector_codes(values: Sequence[str], option: str) -> tuple[str, ...]:
-    codes = tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
-    for code in codes:
-        if not valid_selector(code):
-            raise UsageError(f"unknown rule selector {code!r} in {option} (see `beta-lint rules`)")
-    return codes
+    codes: list[str] = []
+    for written in (code.strip() for value in values for code in value.split(",")):
+        if not written:
+            continue
+        code = canonical_selector(written)
+        if code is None:
+            raise UsageError(f"unknown rule selector {written!r} in {option} (see `beta-lint rules`)")
+        codes.append(code)
+    return tuple(codes)
 
 
 def build_linter(settings: Settings, options: dict[str, Any], registry: Registry) -> Linter:
@@ -50,14 +55,22 @@ def build_linter(settings: Settings, options: dict[str, Any], registry: Registry
         enabled=selection.enabled,
         today=today,
         per_file_ignores=settings.per_file_ignores,
+        ignores_root=str(settings.root),
         max_file_size=settings.max_file_size,
         file_timeout=settings.file_timeout,
     )
 
 
 def load_run_settings(options: dict[str, Any]) -> Settings:
-    settings = load_settings(options.get("config_file"))
+    """The base settings: --config's file, none with --isolated, else the nearest to the working folder."""
     from dataclasses import replace
+
+    if options.get("isolated"):
+        if options.get("config_file"):
+            raise UsageError("--isolated ignores every configuration file: it cannot be used with --config")
+        settings = Settings(root=Path.cwd().resolve())
+    else:
+        settings = load_settings(options.get("config_file"))
 
     if options.get("no_respect_gitignore"):
         settings = replace(settings, respect_gitignore=False)
@@ -83,10 +96,15 @@ def collect_files(
 
 
 def emit_report(report: str, output_file: Path | None) -> None:
-    """Print the report, or write it to --output-file."""
+    """Print the report, or write it to --output-file: valid UTF-8 either way.
+
+    A str may hold lone surrogates (a file name that is not UTF-8 arrives with surrogate escapes,
+    "\\ud800" in linted code evaluates to one): each is written as its \\uXXXX escape, as the
+    JSON report writes it, so no report carries bytes a UTF-8 reader rejects.
+    """
+    report = escape_surrogates(report)
     if output_file is None:
         click.echo(report, nl=False)
         return
     output_file.parent.mkdir(parents=True, exist_ok=True)
-    # The same bytes stdout would show: a file name that is not UTF-8 is written as its bytes.
-    output_file.write_text(report, encoding="utf-8", errors="surrogateescape")
+    output_file.write_text(report, encoding="utf-8")

@@ -36,8 +36,14 @@ def extract_cell(
     try:
         return extract(cell.text, path, routes, known_betas, cell.cell, patterns, lookup)
     except libcst.ParserSyntaxError as error:
-        position = clamp(cell.text, *python_position(cell.text, error.raw_line, error.raw_column + 1))
-        raise ReadError(f"cannot parse: {error.message}", *position) from None
+        # CPython's verdict is the one users know ("'(' was never closed"); libcst's own
+        # message (a token list) only when CPython accepts the text.
+        verdict = python_verdict(cell.text)
+        if verdict is not None:
+            message, line, column = verdict
+        else:
+            message, line, column = error.message, error.raw_line, error.raw_column + 1
+        raise ReadError(f"cannot parse: {message}", *clamp(cell.text, line, column)) from None
     except RecursionError:
         raise ReadError("cannot parse: nesting too deep for the parser") from None
     except InvalidLiteral as error:
@@ -86,16 +92,21 @@ def refuse_pathological(text: str, always: bool = False) -> None:
         raise ReadError(f"cannot parse: {reason}", *clamp(text, line, column)) from None
 
 
-def python_position(text: str, line: int, column: int) -> tuple[int, int]:
-    """Where CPython's parser places a syntax error (libcst's tokenizer errors say 1:1)."""
+def python_verdict(text: str) -> tuple[str, int, int] | None:
+    """CPython's syntax error for `text`: (message, line, column), or None when it parses."""
     try:
         _compile_quietly(text)
     except SyntaxError as error:
-        if error.lineno:
-            return error.lineno, error.offset or 1
+        return error.msg or "invalid syntax", error.lineno or 1, error.offset or 1
     except (RecursionError, MemoryError, ValueError):
         pass
-    return line, column
+    return None
+
+
+def python_position(text: str, line: int, column: int) -> tuple[int, int]:
+    """Where CPython's parser places a syntax error (libcst's tokenizer errors say 1:1)."""
+    verdict = python_verdict(text)
+    return (verdict[1], verdict[2]) if verdict is not None else (line, column)
 
 
 def clamp(text: str, line: int, column: int) -> tuple[int, int, int]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from beta_lint.model import Diagnostic, FileResult
 from beta_lint.report import ReportContext, all_diagnostics
 from beta_lint.report.fingerprint import repo_relative
+from beta_lint.report.physical import physical_diagnostics
 
 
 def escape_data(text: str) -> str:
@@ -38,8 +39,10 @@ def annotation_path(path: str, workspace: str | None = None) -> str:
     return Path(path).as_posix()
 
 
-def annotation(diagnostic: Diagnostic, workspace: str | None = None) -> str:
+def annotation(diagnostic: Diagnostic, workspace: str | None = None, cell: int | None = None) -> str:
+    """One workflow command; `cell` names a notebook's cell when the lines are the file's own."""
     loc = diagnostic.location
+    cell = loc.cell if cell is None else cell
     command = "error" if diagnostic.severity == "error" else "warning"
     properties = (
         ("file", annotation_path(loc.path, workspace)),
@@ -49,13 +52,17 @@ def annotation(diagnostic: Diagnostic, workspace: str | None = None) -> str:
         ("endColumn", str(loc.end_column)),  # one past the end, like ruff's annotations
         ("title", f"{diagnostic.code} {diagnostic.name}"),
     )
-    # A notebook's lines count from the start of a cell: say which one, or the line means nothing.
-    message = f"cell {loc.cell}: {diagnostic.message}" if loc.cell is not None else diagnostic.message
+    # Which cell of a notebook: where to look in Jupyter (and what its lines count from if unmapped).
+    message = f"cell {cell}: {diagnostic.message}" if cell is not None else diagnostic.message
     rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
     return f"::{command} {rendered}::{escape_data(message)}"
 
 
 def render_github(results: Sequence[FileResult], ctx: ReportContext) -> str:
     workspace = os.environ.get("GITHUB_WORKSPACE")
-    lines = [annotation(diagnostic, workspace) for diagnostic in all_diagnostics(results)]
+    diagnostics = all_diagnostics(results)
+    lines = [
+        annotation(moved, workspace, diagnostic.location.cell)
+        for diagnostic, moved in zip(diagnostics, physical_diagnostics(diagnostics), strict=True)
+    ]
     return "".join(line + "\n" for line in lines)

@@ -12,18 +12,20 @@ from typing import Any
 from beta_lint.model import Diagnostic, FileResult
 from beta_lint.report import ReportContext, all_diagnostics, json_text
 from beta_lint.report.fingerprint import SourceLines, display_path, fingerprints
+from beta_lint.report.physical import physical_diagnostics
 
 # GitLab's scale is info < minor < major < critical < blocker. An error is a request the API
 # rejects or a wrong result (major, not blocker: the code still runs); a warning is advice.
 SEVERITIES = {"error": "major", "warning": "minor"}
 
 
-def _issue(diagnostic: Diagnostic, fingerprint: str, root: str) -> dict[str, Any]:
+def _issue(diagnostic: Diagnostic, fingerprint: str, root: str, cell: int | None = None) -> dict[str, Any]:
+    """One issue; a notebook's arrives with the file's own lines, `cell` names the cell it is in."""
     loc = diagnostic.location
-    # A notebook's lines count from the start of a cell: name it, or the line means nothing.
-    cell = f"cell {loc.cell}: " if loc.cell is not None else ""
+    cell = loc.cell if cell is None else cell
+    where = f"cell {cell}: " if cell is not None else ""
     return {
-        "description": f"{diagnostic.code} {cell}{diagnostic.message}",
+        "description": f"{diagnostic.code} {where}{diagnostic.message}",
         "check_name": diagnostic.code,
         "fingerprint": fingerprint,
         "severity": SEVERITIES.get(diagnostic.severity, "minor"),
@@ -36,6 +38,9 @@ def _issue(diagnostic: Diagnostic, fingerprint: str, root: str) -> dict[str, Any
 
 def render_gitlab(results: Sequence[FileResult], ctx: ReportContext) -> str:
     diagnostics = all_diagnostics(results)
+    # Fingerprints from the cell's lines (as SARIF's); the reported lines are the file's own.
     prints = fingerprints(diagnostics, ctx.root, SourceLines(ctx.sources))
-    issues = [_issue(d, fingerprint, ctx.root) for d, fingerprint in zip(diagnostics, prints, strict=True)]
+    cells = [d.location.cell for d in diagnostics]
+    moved = physical_diagnostics(diagnostics)
+    issues = [_issue(d, print_, ctx.root, cell) for d, print_, cell in zip(moved, prints, cells, strict=True)]
     return json_text(issues)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from beta_lint.model import Diagnostic, FileResult
 from beta_lint.report import ReportContext
+from beta_lint.report.physical import physical_results
 
 SUITE_NAME = "beta-lint"
 
@@ -41,7 +42,7 @@ def _testcase(result: FileResult) -> ET.Element:
 
 
 def render_junit(results: Sequence[FileResult], ctx: ReportContext) -> str:
-    ordered = sorted(results, key=lambda result: result.path)
+    ordered = sorted(physical_results(results), key=lambda result: result.path)
     # `failures` counts failing test cases (files), so it never exceeds `tests`.
     counts = {
         "tests": str(len(ordered)),

@@ -15,6 +15,7 @@ from beta_lint.checks.base import Rule
 from beta_lint.model import Diagnostic, FileResult, Fix, Location
 from beta_lint.report import ReportContext, all_diagnostics, json_text
 from beta_lint.report.fingerprint import SourceLines, absolute_path, fingerprints, repo_relative, utf8_bytes
+from beta_lint.report.physical import physical_diagnostics
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -80,9 +81,6 @@ def _region(location: Location) -> dict[str, Any]:
         "endLine": location.end_line,
         "endColumn": location.end_column,  # already one past the end, as SARIF wants
     }
-    if location.cell is not None:
-        # SARIF has no notebook cells: the lines above count from the start of this cell.
-        region["properties"] = {"cell": location.cell}
     return region
 
 
@@ -112,16 +110,18 @@ def _fix_json(fix: Fix, root: str) -> dict[str, Any] | None:
     }
 
 
-def _message(diagnostic: Diagnostic) -> str:
-    cell = diagnostic.location.cell
+def _message(diagnostic: Diagnostic, cell: int | None) -> str:
     return f"cell {cell}: {diagnostic.message}" if cell is not None else diagnostic.message
 
 
-def _result_json(diagnostic: Diagnostic, rule_index: dict[str, int], fingerprint: str, root: str) -> dict[str, Any]:
+def _result_json(
+    diagnostic: Diagnostic, rule_index: dict[str, int], fingerprint: str, root: str, cell: int | None = None
+) -> dict[str, Any]:
+    """One result; a notebook's arrives with its lines the file's own, `cell` says which cell it is in."""
     result: dict[str, Any] = {
         "ruleId": diagnostic.code,
         "level": diagnostic.severity,
-        "message": {"text": _message(diagnostic)},
+        "message": {"text": _message(diagnostic, cell)},
         "locations": [{"physicalLocation": _physical(diagnostic.location, root)}],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
     }
@@ -140,7 +140,7 @@ def _result_json(diagnostic: Diagnostic, rule_index: dict[str, int], fingerprint
     properties = {
         key: value
         for key, value in (
-            ("cell", diagnostic.location.cell),
+            ("cell", cell),
             ("beta", diagnostic.beta),
             ("endpoint", diagnostic.endpoint),
         )
@@ -163,7 +163,11 @@ def render_sarif(results: Sequence[FileResult], ctx: ReportContext) -> str:
     all_rules = rules()  # every rule, sorted by code: viewers can describe any code we may emit
     rule_index = {rule.code: index for index, rule in enumerate(all_rules)}
     diagnostics = all_diagnostics(results)
+    # Fingerprints read the cell's lines (stable when the notebook's JSON is re-indented);
+    # the locations code scanning marks are the .ipynb file's own lines.
     prints = fingerprints(diagnostics, ctx.root, SourceLines(ctx.sources))
+    cells = [diagnostic.location.cell for diagnostic in diagnostics]
+    diagnostics = physical_diagnostics(diagnostics)
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -175,8 +179,8 @@ def render_sarif(results: Sequence[FileResult], ctx: ReportContext) -> str:
         "originalUriBaseIds": {SRCROOT: {"uri": _root_uri(ctx.root)}},
         "columnKind": "unicodeCodePoints",
         "results": [
-            _result_json(diagnostic, rule_index, fingerprint, ctx.root)
-            for diagnostic, fingerprint in zip(diagnostics, prints, strict=True)
+            _result_json(diagnostic, rule_index, fingerprint, ctx.root, cell)
+            for diagnostic, fingerprint, cell in zip(diagnostics, prints, cells, strict=True)
         ],
     }
     document = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import click
 
+from beta_lint.files.notebook_lines import NotebookLines
 from beta_lint.model import LINE_END_RE, Diagnostic, FileResult
 from beta_lint.report import ReportContext, all_diagnostics
 
@@ -31,9 +32,20 @@ def _header(diagnostic: Diagnostic, ctx: ReportContext) -> str:
     )
 
 
-def _source_line(diagnostic: Diagnostic, ctx: ReportContext) -> list[str]:
-    text = ctx.sources.get(diagnostic.location.path)
-    if text is None or diagnostic.location.cell is not None or diagnostic.code == "BL999":
+def _source_text(diagnostic: Diagnostic, ctx: ReportContext, cells: dict[str, NotebookLines]) -> str | None:
+    """The text the diagnostic's lines count in: the file's, or for a notebook its cell's source."""
+    loc = diagnostic.location
+    text = ctx.sources.get(loc.path)
+    if text is None or loc.cell is None:
+        return text
+    if loc.path not in cells:
+        cells[loc.path] = NotebookLines(text)  # `text` is the notebook's JSON
+    return cells[loc.path].cell_source(loc.cell)
+
+
+def _source_line(diagnostic: Diagnostic, ctx: ReportContext, cells: dict[str, NotebookLines]) -> list[str]:
+    text = _source_text(diagnostic, ctx, cells)
+    if text is None or diagnostic.code == "BL999":
         return []
     lines = LINE_END_RE.split(text)
     loc = diagnostic.location
@@ -54,11 +66,12 @@ def _summary(results: Sequence[FileResult], diagnostics: list[Diagnostic], ctx: 
     if not diagnostics:
         line = f"All checks passed ({len(results)} file{'s' if len(results) != 1 else ''})"
     else:
-        files = len(results)
-        line = (
-            f"Found {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} "
-            f"in {files} file{'s' if files != 1 else ''}"
-        )
+        # The files with problems, and how many were scanned when that is not all of them.
+        scanned = len(results)
+        flagged = sum(1 for result in results if result.diagnostics)
+        plural = "s" if flagged != 1 else ""
+        files = f"{flagged} of {scanned} files" if flagged != scanned else f"{flagged} file{plural}"
+        line = f"Found {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} in {files}"
     extras = []
     if fixed:
         extras.append(f"{fixed} fixed")
@@ -76,9 +89,10 @@ def _summary(results: Sequence[FileResult], diagnostics: list[Diagnostic], ctx: 
 def render_text(results: Sequence[FileResult], ctx: ReportContext) -> str:
     diagnostics = all_diagnostics(results)
     out: list[str] = []
+    cells: dict[str, NotebookLines] = {}
     for diagnostic in diagnostics:
         out.append(_header(diagnostic, ctx))
-        out.extend(_source_line(diagnostic, ctx))
+        out.extend(_source_line(diagnostic, ctx, cells))
         label = "first sent at" if diagnostic.code == "BL301" else "defined at"
         for related in diagnostic.related:
             cell = f"cell {related.cell}:" if related.cell is not None else ""
