@@ -83,6 +83,7 @@ class Collector(ContextTracker):
             scope.self_name = parent.self_name
         if parent.kind == "module":
             self.functions[node.name.value] = scope
+        self.note_parametrized(node)
         for param in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params):
             annotation = _annotation(param.annotation)
             self._bind(scope, param.name.value, Binding("param", param.default, scope, annotation))
