@@ -670,3 +670,29 @@ def test_test_placeholders_are_reported_and_the_readme_line_silences_them(projec
     assert [d["code"] for d in diagnostics(project)] == ["BL001"]  # a real send, to a mock
     (project / "beta-lint.toml").write_text('per-file-ignores = { "tests/**" = ["BL001", "BL002"] }\n')
     assert diagnostics(project) == []
+
+
+def test_headers_set_on_an_attribute_or_as_pairs_and_constants_given_to_wrappers(project: Path) -> None:
+    write(project, "consts.py", 'TOOL_BETA = "mid-conversation-tool-changes-2026-07-01"\n')
+    write(
+        project,
+        "auth.py",
+        """\
+        from consts import TOOL_BETA
+
+        POLICY = {"headers": (("x-app", "cli"), ("anthropic-beta", "oauth-2025-04-20"))}
+
+
+        def sign(request, flags):
+            request.headers["anthropic-beta"] = ",".join(flags)
+
+
+        def model():
+            return ChatAnthropic(model="m", betas=[TOOL_BETA])
+        """,
+    )
+    uses = _uses_by_line(project)
+    assert uses[("auth.py", 3)] == {"oauth-2025-04-20"}
+    assert uses[("auth.py", 7)] == {"<dynamic>"}
+    assert uses[("auth.py", 11)] == {"mid-conversation-tool-changes-2026-07-01"}  # passed to the wrapper here
+    assert uses[("consts.py", 1)] == {"mid-conversation-tool-changes-2026-07-01"}

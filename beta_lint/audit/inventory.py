@@ -162,10 +162,17 @@ def uses_of(usage: Usage, mentions: bool = False) -> Iterator[tuple[str, Use]]:
     if not _within(usage.location, usage.site):
         # Reached through a name (the site is elsewhere): the definition, and where it is sent.
         yield usage.name, use_at(usage.location, "constant", None)
-        if not unknown_call:
+        if not unknown_call or _written_in_call(usage):
             yield usage.name, use_at(usage.site, usage.kind, endpoint, usage.role)
         return
     yield usage.name, use_at(usage.location, usage.kind, endpoint, usage.role)
+
+
+def _written_in_call(usage: Usage) -> bool:
+    """A constant written in the call's own `betas=[CONSTANT]` (not a variable passed along)."""
+    request, element = usage.request, usage.element
+    keyword = request.keyword_location if request is not None else None
+    return element is not None and keyword is not None and _within(element, keyword)
 
 
 _ROLE_RANK = {"mentioned": 0, "bound": 1, "sent": 2}
