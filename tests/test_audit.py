@@ -28,7 +28,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -428,10 +428,14 @@ def test_uses_of_each_kind_of_usage() -> None:
     assert [(n, u.line, u.kind) for n, u in uses_of(dynamic)] == [("<dynamic>", 9, "betas-argument")]
     exported = make("literal", "a-2025-01-01", "app/config.py")
     assert [(n, u.line, u.kind, u.endpoint) for n, u in uses_of(exported)] == [("a-2025-01-01", 3, "constant", None)]
-    # A bare registry name in test code is an expectation; bound to a *beta* name it is kept.
-    assert list(uses_of(make("literal", "a-2025-01-01", "tests/test_app.py", scope="lifecycle"))) == []
-    assert len(list(uses_of(make("literal", "a-2025-01-01", "tests/test_app.py", scope="all")))) == 1
+    # In test code a registry name is a use like anywhere else, marked as test code; what makes
+    # an expectation (asserted, compared) a mention is the extractor's role, not the path.
+    (in_test,) = [use for _, use in uses_of(make("literal", "a-2025-01-01", "tests/test_app.py", scope="lifecycle"))]
+    assert (in_test.role, in_test.test) == ("bound", True)
     assert len(list(uses_of(make("literal", "a-2025-01-01", "app/checks.py", scope="lifecycle")))) == 1
+    mention = replace(make("literal", "a-2025-01-01", "tests/test_app.py"), role="mentioned")
+    assert list(uses_of(mention)) == []
+    assert [(u.role, u.line) for _, u in uses_of(mention, mentions=True)] == [("mentioned", 3)]
 
 
 @pytest.mark.parametrize(

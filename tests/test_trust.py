@@ -626,3 +626,73 @@ def test_kwargs_that_may_carry_betas_are_not_a_certain_type_error(project: Path)
     )
     found = [(d["code"], d["line"]) for d in diagnostics(project)]
     assert found == [("BL203", 19)]  # only where the mapping is known to hold betas
+
+
+def test_parametrized_expected_values_are_mentions_and_inputs_are_uses(project: Path) -> None:
+    write(
+        project,
+        "tests/test_handler.py",
+        """\
+        import pytest
+
+
+        @pytest.mark.parametrize(
+            ("betas", "expected"),
+            [
+                (None, ["structured-outputs-2025-11-13"]),
+                (["structured-outputs-2025-11-13"], ["structured-outputs-2025-11-13"]),
+            ],
+        )
+        def test_prepare(betas, expected):
+            request = prepare({"betas": betas})
+            assert request["betas"] == expected
+        """,
+    )
+    uses = sorted((u["line"], u["role"], u["test"]) for u in audit_uses(project))
+    assert uses == [(8, "bound", True)]  # the input; the expected values on lines 7 and 8 are mentions
+    assert [(d["code"], d["line"], d["column"]) for d in diagnostics(project)] == [("BL101", 8, 12)]
+    assert audit_uses(project, "--exclude-tests") == []
+
+
+def test_test_placeholders_are_reported_and_the_readme_line_silences_them(project: Path) -> None:
+    write(
+        project,
+        "tests/test_client.py",
+        """\
+        import anthropic
+
+
+        def test_sends_betas(httpx_mock):
+            client = anthropic.Anthropic(api_key="k")
+            client.beta.messages.create(model="m", max_tokens=1, messages=[], betas=["feature-a"])
+        """,
+    )
+    assert [d["code"] for d in diagnostics(project)] == ["BL001"]  # a real send, to a mock
+    (project / "beta-lint.toml").write_text('per-file-ignores = { "tests/**" = ["BL001", "BL002"] }\n')
+    assert diagnostics(project) == []
+
+
+def test_headers_set_on_an_attribute_or_as_pairs_and_constants_given_to_wrappers(project: Path) -> None:
+    write(project, "consts.py", 'TOOL_BETA = "mid-conversation-tool-changes-2026-07-01"\n')
+    write(
+        project,
+        "auth.py",
+        """\
+        from consts import TOOL_BETA
+
+        POLICY = {"headers": (("x-app", "cli"), ("anthropic-beta", "oauth-2025-04-20"))}
+
+
+        def sign(request, flags):
+            request.headers["anthropic-beta"] = ",".join(flags)
+
+
+        def model():
+            return ChatAnthropic(model="m", betas=[TOOL_BETA])
+        """,
+    )
+    uses = _uses_by_line(project)
+    assert uses[("auth.py", 3)] == {"oauth-2025-04-20"}
+    assert uses[("auth.py", 7)] == {"<dynamic>"}
+    assert uses[("auth.py", 11)] == {"mid-conversation-tool-changes-2026-07-01"}  # passed to the wrapper here
+    assert uses[("consts.py", 1)] == {"mid-conversation-tool-changes-2026-07-01"}

@@ -12,8 +12,11 @@ What counts as a use (one row of the inventory):
   however often it is sent, and one use at every place it is sent, with the resolved name;
 - a string that is not sent anywhere beta-lint can see but equals a registry name, or is bound
   to a `*beta*` variable, is a `constant` use where it is written (an exported constant, a
-  dataclass default). In test code (`tests/`, `test_*.py`, `*_test.py`, `conftest.py`) a bare
-  registry name that is bound to nothing beta-like is an expectation, not a use: left out;
+  dataclass default);
+- a mention (a name only compared, asserted, typed, logged, or held by an expected value such
+  as a parametrize row or a variable only asserted on) is not a use; `--include-mentions` lists
+  mentions too, with role `mentioned`. Every use says whether it is in test code (`tests/`,
+  `test_*.py`, `*_test.py`, `conftest.py`); `--exclude-tests` leaves those out;
 - a value that cannot be resolved statically is a use in the `<dynamic>` group at the place it
   is sent: never dropped.
 
@@ -107,7 +110,7 @@ def use_at(location: Location, kind: str, endpoint: str | None, role: str = "bou
 
 
 def is_test_path(path: str) -> bool:
-    """Test code by the usual layouts: there a bare registry name is an expectation, not a use."""
+    """Test code by the usual layouts (a use's `test` column, and `--exclude-tests`)."""
     parts = PurePath(path).parts
     name = parts[-1] if parts else path
     stem = name.rsplit(".", 1)[0]
@@ -154,19 +157,22 @@ def uses_of(usage: Usage, mentions: bool = False) -> Iterator[tuple[str, Use]]:
         yield DYNAMIC, use_at(usage.site, kind, endpoint, usage.role)
         return
     if usage.kind in ("literal", "constant"):
-        if usage.scope == "lifecycle" and is_test_path(usage.location.path):
-            if mentions:
-                yield usage.name, use_at(usage.location, "constant", None, "mentioned")
-            return
         yield usage.name, use_at(usage.location, "constant", None)
         return
     if not _within(usage.location, usage.site):
         # Reached through a name (the site is elsewhere): the definition, and where it is sent.
         yield usage.name, use_at(usage.location, "constant", None)
-        if not unknown_call:
+        if not unknown_call or _written_in_call(usage):
             yield usage.name, use_at(usage.site, usage.kind, endpoint, usage.role)
         return
     yield usage.name, use_at(usage.location, usage.kind, endpoint, usage.role)
+
+
+def _written_in_call(usage: Usage) -> bool:
+    """A constant written in the call's own `betas=[CONSTANT]` (not a variable passed along)."""
+    request, element = usage.request, usage.element
+    keyword = request.keyword_location if request is not None else None
+    return element is not None and keyword is not None and _within(element, keyword)
 
 
 _ROLE_RANK = {"mentioned": 0, "bound": 1, "sent": 2}

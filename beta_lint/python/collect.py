@@ -83,6 +83,7 @@ class Collector(ContextTracker):
             scope.self_name = parent.self_name
         if parent.kind == "module":
             self.functions[node.name.value] = scope
+        self.note_parametrized(node)
         for param in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params):
             annotation = _annotation(param.annotation)
             self._bind(scope, param.name.value, Binding("param", param.default, scope, annotation))
@@ -188,8 +189,18 @@ class Collector(ContextTracker):
                 self._bind(self.scope, target.value.value, Binding("subscript", value, self.scope, key=key))
         elif isinstance(target, cst.Subscript) and value is not None and (attr := self._self_attr(target.value)):
             key = subscript_key(target)
+            self._header_write(target, value)
             if key is not None:
                 self._bind_self(attr, Binding("subscript", value, self.scope, key=key))
+        elif isinstance(target, cst.Subscript) and value is not None:
+            self._header_write(target, value)  # request.headers["anthropic-beta"] = ...
+
+    def visit_Tuple(self, node: cst.Tuple) -> None:
+        # A header as a (name, value) pair: `headers=(("anthropic-beta", "a,b"), ...)`.
+        if len(node.elements) == 2 and near_header_key(string_value(node.elements[0].value)):
+            key = string_value(node.elements[0].value)
+            assert key is not None
+            self.header_writes.append(HeaderWrite(node, key, node.elements[1].value, self.scope, self.in_mention))
 
     def _header_write(self, target: cst.Subscript, value: cst.BaseExpression) -> None:
         key = subscript_key(target)

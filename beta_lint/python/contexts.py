@@ -7,7 +7,7 @@ try/except, match) that enclose a statement, so that two values added on arms th
 together are not counted as one request's duplicates.
 
 `ContextTracker` is the base of the collector: its hooks run in the same walk. It imports only
-libcst, model and the name patterns.
+libcst, the model, the name patterns and the literal helpers.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import libcst as cst
 
 from beta_lint.model import BranchPath
+from beta_lint.python.literals import string_value
 from beta_lint.python.patterns import LOG_CALLS
 
 
@@ -30,6 +31,27 @@ def _tail_name(node: cst.BaseExpression) -> str | None:
     if isinstance(node, cst.Attribute):
         return node.attr.value
     return None
+
+
+def _argnames(node: cst.BaseExpression) -> list[str]:
+    """parametrize's names: "a, b", or a list or tuple of strings."""
+    if isinstance(node, cst.List | cst.Tuple):
+        found = [string_value(e.value) for e in node.elements]
+        return [name.strip() for name in found if name] if all(found) else []
+    text = string_value(node)
+    return [name.strip() for name in text.split(",") if name.strip()] if text else []
+
+
+def _row_values(row: cst.BaseExpression, width: int) -> list[cst.BaseExpression]:
+    """The values of one parametrize row, `pytest.param(...)` included, one per name."""
+    if isinstance(row, cst.Call) and _tail_name(row.func) == "param":
+        values = [arg.value for arg in row.args if arg.keyword is None]
+        return values if width > 1 else values[:1]
+    if width == 1:
+        return [row]
+    if isinstance(row, cst.List | cst.Tuple) and len(row.elements) == width:
+        return [element.value for element in row.elements]
+    return []
 
 
 class ContextTracker(cst.CSTVisitor):
@@ -65,10 +87,31 @@ class ContextTracker(cst.CSTVisitor):
 
     def note_assigned(self, name: str, value: cst.BaseExpression) -> None:
         self.stores[name] = self.stores.get(name, 0) + 1
+        self._assigned(name, value)
+
+    def _assigned(self, name: str, value: cst.BaseExpression) -> None:
         self.assigned_to[id(value)] = name
         if isinstance(value, cst.List | cst.Tuple | cst.Set):
             for element in value.elements:
                 self.assigned_to[id(element.value)] = name
+
+    def note_parametrized(self, node: cst.FunctionDef) -> None:
+        """`@pytest.mark.parametrize("betas, expected", [(x, y), ...])`: each row's values are
+        assigned to the test's parameters, so a value only ever asserted on is a mention."""
+        for decorator in node.decorators:
+            call = decorator.decorator
+            if not isinstance(call, cst.Call) or _tail_name(call.func) != "parametrize" or len(call.args) < 2:
+                continue
+            names = _argnames(call.args[0].value)
+            rows = call.args[1].value
+            if not names or not isinstance(rows, cst.List | cst.Tuple):
+                continue
+            for name in names:
+                self.stores[name] = self.stores.get(name, 0) + 1  # the parameter in the signature
+            for row in rows.elements:
+                values = _row_values(row.value, len(names))
+                for name, value in zip(names, values, strict=False):
+                    self._assigned(name, value)
 
     # -- mention contexts
     def enter_mention(self, node: cst.CSTNode) -> None:

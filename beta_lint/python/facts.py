@@ -60,9 +60,10 @@ class DictSite:
 
 @dataclass
 class HeaderWrite:
-    """`headers["anthropic-beta"] = value` (or `+=`): a header set on a mapping in place."""
+    """`headers["anthropic-beta"] = value` (or `+=`), or a `("anthropic-beta", value)` pair: a
+    header set outside any mapping literal."""
 
-    target: cst.Subscript
+    target: cst.Subscript | cst.Tuple
     key: str
     value: cst.BaseExpression
     scope: Scope
