@@ -90,7 +90,7 @@ OUR_CODE_RE = re.compile(r"BL[0-9]{3}", re.IGNORECASE)
 
 def names_ours(suppression: Suppression) -> bool:
     """A bare `# noqa` may be for another linter: only ours count as unused."""
-    # Ours are BL and three digits: `# noqa: BLE001` is flake8-blind-except's, not beta-lint's.
+    # Ours are BL and three digits: BLE001 in a noqa comment is flake8-blind-except's, not ours.
     return bool(suppression.codes) and all(OUR_CODE_RE.fullmatch(code) for code in suppression.codes)
 
 
