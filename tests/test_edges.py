@@ -289,7 +289,7 @@ def test_audit_reports_stay_utf8_and_keep_their_structure(project: Path, fmt: st
         assert sorted(os.fsencode(use["path"]) for use in beta["uses"]) == [b"caf\xe9.py", b"plain.py"]
     elif fmt == "csv":
         rows = list(csv.reader(io.StringIO(text)))
-        assert [len(row) for row in rows] == [10, 10, 10]
+        assert [len(row) for row in rows] == [12, 12, 12]  # CSV_COLUMNS: ten, then role and test
         assert sorted(row[4] for row in rows[1:]) == ["caf\\udce9.py", "plain.py"]
         assert {row[0] for row in rows[1:]} == {"\\ud800x-2025-01-01"}
     elif fmt == "markdown":
