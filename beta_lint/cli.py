@@ -49,12 +49,18 @@ def guarded(function: F) -> F:
         from beta_lint.knowledge.data import DataError
         from beta_lint.knowledge.registry import RegistryError
 
+        if sys.stdout is None and kwargs.get("output_file") is None:
+            _fail("cannot write to standard output: it is closed")  # started with descriptor 1 closed
+            sys.exit(EXIT_ERROR)
         try:
             return function(*args, **kwargs)
         except (UsageError, ConfigError, RegistryError, DataError) as error:
             _fail(str(error))
             sys.exit(EXIT_ERROR)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+        except KeyboardInterrupt:
+            click.echo("beta-lint: interrupted", err=True)
+            sys.exit(130)  # as other tools do on Ctrl-C (128 + SIGINT)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except BrokenPipeError:
             sys.exit(EXIT_ERROR)

@@ -131,7 +131,8 @@ def supervised_map(
 
     def start() -> _Child[Item]:
         for stream in (sys.stdout, sys.stderr):
-            stream.flush()  # a forked child must not write the parent's buffered output again
+            if stream is not None:  # None: started with that descriptor closed
+                stream.flush()  # a forked child must not write the parent's buffered output again
         parent_end, child_end = context.Pipe()
         process = context.Process(target=_serve, args=(child_end, work, prepare), daemon=True)
         process.start()

@@ -32,6 +32,7 @@ class TextFixer(Protocol):
         diagnostics: Sequence[Diagnostic],
         unsafe: bool,
         cell: int | None = None,
+        protected: list[tuple[int, int]] | None = None,
     ) -> tuple[str, list[Diagnostic], list[Diagnostic]]: ...
 
 
@@ -47,6 +48,7 @@ class FixOutcome:
     errors: list[str] = field(default_factory=list)
     applied: list[str] = field(default_factory=list)
     stdin_text: str | None = None
+    stdin_bytes: bytes | None = None  # the fixed standard input, in its own encoding and BOM
 
 
 def describe(diagnostic: Diagnostic) -> str:

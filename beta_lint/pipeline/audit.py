@@ -31,7 +31,14 @@ from beta_lint.files.discover import PYTHON_SUFFIXES
 from beta_lint.model import FileResult
 from beta_lint.pipeline.linter import Linter
 from beta_lint.pipeline.parallel import lint_one, lint_paths
-from beta_lint.pipeline.setup import build_linter, build_registry, collect_files, emit_report, load_run_settings
+from beta_lint.pipeline.setup import (
+    build_linter,
+    build_registry,
+    collect_files,
+    emit_report,
+    load_run_settings,
+    refuse_output_among_inputs,
+)
 
 # A progress bar is worth drawing for this many files, or once a run has taken this long.
 _PROGRESS_FILES = 200
@@ -136,6 +143,7 @@ def audit_command(paths: list[str], options: dict[str, Any]) -> int:
         if "-" in paths:
             raise UsageError("'-' (standard input) cannot be mixed with other paths")
         files, errors = collect_files(paths, settings, options, bool(include_text))
+        refuse_output_among_inputs(options.get("output_file"), [*paths, *files])
         results = lint_files(linter, files, options.get("jobs"), progress=sys.stderr.isatty())
         scanned = len(files)
     for error in errors:

@@ -22,7 +22,15 @@ if TYPE_CHECKING:
     from beta_lint.files.cache import ResultCache
 
 from beta_lint.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, UsageError
-from beta_lint.pipeline.setup import build_linter, build_registry, collect_files, emit_report, load_run_settings
+from beta_lint.pipeline.setup import (
+    build_linter,
+    build_registry,
+    collect_files,
+    emit_report,
+    load_run_settings,
+    refuse_output_among_inputs,
+    write_stdout_bytes,
+)
 
 
 def run_check(paths: list[str], options: dict[str, Any]) -> int:
@@ -46,6 +54,7 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
         if "-" in paths:
             raise UsageError("'-' (standard input) cannot be mixed with other paths")
         files, errors = collect_files(paths, settings, options, include_text)
+        refuse_output_among_inputs(options.get("output_file"), [*paths, *files])
     for error in errors:
         click.echo(f"beta-lint: error: {error}", err=True)
 
@@ -84,7 +93,8 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
             click.echo(outcome.diff, nl=False)
             return EXIT_FINDINGS if outcome.diff else (EXIT_ERROR if fix_failed or errors else EXIT_CLEAN)
         if stdin_data is not None:
-            sys.stdout.write(outcome.stdin_text or stdin_data.decode("utf-8", "replace"))
+            # The fixed input in its own encoding and BOM, or the input's very bytes.
+            write_stdout_bytes(outcome.stdin_bytes if outcome.stdin_bytes is not None else stdin_data)
             return _exit(results, bool(errors) or fix_failed, options)
         if options.get("show_fixes") and outcome.applied:
             for line in outcome.applied:

@@ -1,0 +1,345 @@
+"""Issue 14: --fix, the cache and the report never lose or corrupt a user's bytes.
+
+Each test is one way a file was lost or corrupted, met the way a user meets it (the installed
+command as a subprocess) where that is possible; races are staged through the write functions.
+Expected bytes are written out by hand from the input, never produced by beta-lint.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import make_linter, run_cli
+
+from beta_lint.fix import write as writing
+from beta_lint.fix.apply import apply_fixes
+from beta_lint.model import FileResult
+
+HEAD = "import anthropic\n\nclient = anthropic.Anthropic()\n"
+CALL = 'client.beta.messages.create(model="m", betas=["compact-2026-01-12", "pdfs-2024-09-25"])\n'
+FIXED_CALL = 'client.beta.messages.create(model="m", betas=["compact-2026-01-12"])\n'
+BAD = (HEAD + CALL).encode()
+GOOD = (HEAD + FIXED_CALL).encode()
+
+
+def run_bytes(*args: str, cwd: Path, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    """The command with byte-exact standard input and output."""
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
+    return subprocess.run(
+        [sys.executable, "-m", "beta_lint", *args], cwd=cwd, input=stdin, capture_output=True, env=env, timeout=120
+    )
+
+
+def one_error_line(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    assert "This is a bug" not in lines[0] and "Traceback" not in stderr
+    return lines[0]
+
+
+# ---------------------------------------------------------------- 1. notebook IPython lines
+
+
+def notebook(*sources: list[str]) -> str:
+    """A notebook as Jupyter writes it: each cell's source a list of its lines."""
+    document = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "metadata": {},
+                "outputs": [],
+                "source": "".join(source).splitlines(keepends=True),
+            }
+            for source in sources
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+
+
+MAGIC_CELL = [
+    "import anthropic\n",
+    "client = anthropic.Anthropic()\n",
+    "def f():\n",
+    "    x = 1\n",
+    "    \n",  # four spaces: the same blank that `!pwd` is masked as
+    "    return x\n",
+    "!pwd\n",
+    "%time f()\n",
+    '"""doc\n',
+    "    \n",
+    '"""\n',
+    CALL.rstrip("\n"),
+]
+
+
+def test_notebook_magics_and_shell_lines_come_back_where_they_were(project: Path) -> None:
+    path = project / "nb.ipynb"
+    path.write_text(notebook(MAGIC_CELL))
+    result = run_cli("check", "--fix", "nb.ipynb", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert path.read_text() == notebook([*MAGIC_CELL[:-1], FIXED_CALL.rstrip("\n")])
+
+
+def test_notebook_fix_that_would_move_a_magic_line_is_refused(project: Path) -> None:
+    # The magic sits inside the call's brackets: removing the beta's line would touch it.
+    cell = [
+        "import anthropic\n",
+        "client = anthropic.Anthropic()\n",
+        'client.beta.messages.create(model="m", betas=["compact-2026-01-12",\n',
+        "!ls\n",
+        '"pdfs-2024-09-25"])',
+    ]
+    path = project / "nb.ipynb"
+    path.write_text(notebook(cell))
+    before = path.read_bytes()
+    run_cli("check", "--fix", "nb.ipynb", cwd=project)
+    assert path.read_bytes() == before or "!ls\n" in json.loads(path.read_text())["cells"][0]["source"]
+
+
+def test_notebook_with_a_utf8_bom_is_fixed_and_keeps_it(project: Path) -> None:
+    path = project / "nb.ipynb"
+    path.write_bytes(codecs.BOM_UTF8 + notebook([HEAD, CALL.rstrip("\n")]).encode())
+    result = run_cli("check", "--fix", "nb.ipynb", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert path.read_bytes() == codecs.BOM_UTF8 + notebook([HEAD, FIXED_CALL.rstrip("\n")]).encode()
+
+
+# ---------------------------------------------------------------- 2. escape codecs in a cookie
+
+
+@pytest.mark.parametrize("codec", ["unicode_escape", "idna"])
+@pytest.mark.parametrize("mode", ["--fix", "--diff"])
+def test_codec_that_cannot_write_the_fix_back_is_refused(project: Path, codec: str, mode: str) -> None:
+    path = project / "a.py"
+    # An empty label ("a..b") is text idna cannot encode; unicode_escape writes newlines as "\\n".
+    original = f"# coding: {codec}\n# a..b\n".encode() + BAD
+    path.write_bytes(original)
+    result = run_cli("check", mode, "a.py", cwd=project)
+    assert path.read_bytes() == original
+    if mode == "--fix" or result.returncode == 2:
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "a.py" in one_error_line(result.stderr)
+
+
+def test_raw_unicode_escape_fix_reads_back_as_written(project: Path) -> None:
+    path = project / "a.py"
+    path.write_bytes(b"# coding: raw_unicode_escape\n" + BAD)
+    result = run_cli("check", "--fix", "a.py", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert path.read_bytes() == b"# coding: raw_unicode_escape\n" + GOOD
+
+
+# ---------------------------------------------------------------- 3. standard input keeps its encoding
+
+
+LATIN = "# -*- coding: latin-1 -*-\n# caf\u00e9\n"
+
+
+@pytest.mark.parametrize("body", [HEAD, HEAD + CALL])
+def test_stdin_fix_keeps_a_declared_encoding(project: Path, body: str) -> None:
+    data = (LATIN + body).encode("latin-1")
+    result = run_bytes("check", "--fix", "-", cwd=project, stdin=data)
+    assert result.stdout == (LATIN + body.replace(CALL, FIXED_CALL)).encode("latin-1"), result.stderr
+
+
+@pytest.mark.parametrize("body", [HEAD, HEAD + CALL])
+def test_stdin_fix_keeps_the_bom(project: Path, body: str) -> None:
+    data = codecs.BOM_UTF8 + ("# caf\u00e9\n" + body).encode()
+    result = run_bytes("check", "--fix", "-", cwd=project, stdin=data)
+    assert result.stdout == codecs.BOM_UTF8 + ("# caf\u00e9\n" + body.replace(CALL, FIXED_CALL)).encode()
+
+
+# ---------------------------------------------------------------- 4. stdin never writes to disk
+
+
+def test_stdin_notebook_fix_prints_the_fix_and_writes_nothing(project: Path) -> None:
+    on_disk = project / "nb.ipynb"
+    on_disk.write_text(notebook([HEAD, CALL.rstrip("\n")]))
+    before = on_disk.read_bytes()
+    given = notebook([HEAD, "x = 1\n", CALL.rstrip("\n")]).encode()
+    result = run_bytes("check", "--stdin-filename", "nb.ipynb", "--fix", "-", cwd=project, stdin=given)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == notebook([HEAD, "x = 1\n", FIXED_CALL.rstrip("\n")]).encode()
+    assert on_disk.read_bytes() == before
+
+
+# ---------------------------------------------------------------- 5. -o naming an input
+
+
+@pytest.mark.parametrize("command", ["check", "audit"])
+@pytest.mark.parametrize("target", ["a.py", "."])
+def test_output_file_that_is_an_input_is_refused(project: Path, command: str, target: str) -> None:
+    path = project / "a.py"
+    path.write_bytes(BAD)
+    result = run_cli(command, "-o", "a.py", target, cwd=project)
+    assert result.returncode == 2
+    assert "a.py" in one_error_line(result.stderr)
+    assert path.read_bytes() == BAD
+
+
+@pytest.mark.parametrize("output", ["/proc/version", "/dev/full", "missing-folder/../a.py/x"])
+def test_output_file_that_cannot_be_written_is_one_line(project: Path, output: str) -> None:
+    if not os.path.exists("/dev/full") and output == "/dev/full":
+        pytest.skip("no /dev/full")
+    (project / "a.py").write_bytes(BAD)
+    result = run_cli("check", "-o", output, "a.py", cwd=project)
+    assert result.returncode == 2
+    assert "cannot write the report" in one_error_line(result.stderr)
+    assert (project / "a.py").read_bytes() == BAD
+
+
+def test_closed_stdout_is_one_line(project: Path) -> None:
+    (project / "a.py").write_bytes(BAD)
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
+    result = subprocess.run(
+        [sys.executable, "-m", "beta_lint", "check", "a.py"],
+        cwd=project,
+        stderr=subprocess.PIPE,
+        env=env,
+        timeout=120,
+        preexec_fn=lambda: os.close(1),  # a child without a standard output
+    )
+    assert result.returncode == 2
+    assert "standard output" in one_error_line(result.stderr.decode())
+
+
+# ---------------------------------------------------------------- 6. an edit during the write
+
+
+def _linted(path: Path) -> tuple[object, FileResult]:
+    linter = make_linter()
+    return linter, linter.lint(str(path))
+
+
+@pytest.mark.parametrize("stage", ["before-check", "after-exchange"])
+def test_edit_by_another_program_during_the_write_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str
+) -> None:
+    path = tmp_path / "a.py"
+    path.write_bytes(BAD)
+    linter, result = _linted(path)
+    edited = BAD + b"# added by the editor\n"
+    if stage == "before-check":
+        real_fill = writing._fill
+
+        def fill_then_edit(*args: object) -> None:
+            real_fill(*args)  # type: ignore[arg-type]
+            with path.open("ab") as handle:
+                handle.write(b"# added by the editor\n")
+
+        monkeypatch.setattr(writing, "_fill", fill_then_edit)
+    else:
+        real_exchange = writing._exchange
+        calls = []
+
+        def exchange_then_edit(first: str, second: str) -> bool:
+            swapped = real_exchange(first, second)
+            if not calls:
+                calls.append(1)
+                # The editor still holds the old file open and writes to it after the swap.
+                with open(first if swapped else second, "ab") as handle:
+                    handle.write(b"# added by the editor\n")
+            return swapped
+
+        monkeypatch.setattr(writing, "_exchange", exchange_then_edit)
+    outcome = apply_fixes(linter, [result], unsafe=False, write=True)  # type: ignore[arg-type]
+    monkeypatch.undo()
+    assert path.read_bytes() == edited
+    assert outcome.fixed == {}
+    assert outcome.errors and "changed on disk" in outcome.errors[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py"]
+
+
+def test_fix_count_is_only_what_was_written(project: Path) -> None:
+    (project / "a.py").write_bytes(BAD)
+    (project / "a.py").chmod(0o444)
+    result = run_cli("check", "--fix", "a.py", cwd=project)
+    assert result.returncode == 2
+    assert "fixed" not in result.stdout
+    assert (project / "a.py").read_bytes() == BAD
+
+
+# ---------------------------------------------------------------- 7. each edit names its file
+
+
+def test_edit_for_another_file_is_never_applied(tmp_path: Path) -> None:
+    config, client = tmp_path / "config.py", tmp_path / "client.py"
+    config.write_bytes(BAD)
+    client.write_bytes(BAD)
+    linter = make_linter()
+    for_config = linter.lint(str(config))
+    assert any(d.fix for d in for_config.diagnostics)
+    misfiled = FileResult(str(client), for_config.diagnostics, digest=for_config.digest)
+    outcome = apply_fixes(linter, [misfiled], unsafe=True, write=True)
+    assert client.read_bytes() == BAD
+    assert config.read_bytes() == BAD
+    assert outcome.fixed == {}
+
+
+# ---------------------------------------------------------------- 10. links, owners, modes, xattrs
+
+
+def test_symlink_stays_a_link_and_its_target_is_fixed(project: Path) -> None:
+    (project / "real.py").write_bytes(BAD)
+    (project / "link.py").symlink_to("real.py")
+    result = run_cli("check", "--fix", "link.py", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (project / "link.py").is_symlink()
+    assert os.readlink(project / "link.py") == "real.py"
+    assert (project / "real.py").read_bytes() == GOOD
+
+
+def test_hard_linked_file_is_refused(project: Path) -> None:
+    (project / "a.py").write_bytes(BAD)
+    os.link(project / "a.py", project / "b.py")
+    result = run_cli("check", "--fix", "a.py", cwd=project)
+    assert result.returncode == 2
+    assert "hard links" in one_error_line(result.stderr)
+    assert (project / "a.py").read_bytes() == BAD
+    assert os.stat(project / "a.py").st_ino == os.stat(project / "b.py").st_ino
+
+
+def test_read_only_file_is_refused(project: Path) -> None:
+    path = project / "a.py"
+    path.write_bytes(BAD)
+    path.chmod(0o444)
+    result = run_cli("check", "--fix", "a.py", cwd=project)
+    assert result.returncode == 2
+    assert "read-only" in one_error_line(result.stderr)
+    assert path.read_bytes() == BAD
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another owner needs root")
+def test_owner_and_group_are_kept(project: Path) -> None:
+    path = project / "a.py"
+    path.write_bytes(BAD)
+    os.chown(path, 12345, 23456)
+    result = run_cli("check", "--fix", "a.py", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert path.read_bytes() == GOOD
+    assert (path.stat().st_uid, path.stat().st_gid) == (12345, 23456)
+
+
+def test_extended_attributes_are_kept(project: Path) -> None:
+    path = project / "a.py"
+    path.write_bytes(BAD)
+    try:
+        os.setxattr(path, "user.origin", b"kept")
+    except (OSError, AttributeError):
+        pytest.skip("this file system has no user extended attributes")
+    result = run_cli("check", "--fix", "a.py", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert path.read_bytes() == GOOD
+    assert os.getxattr(path, "user.origin") == b"kept"
