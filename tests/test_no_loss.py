@@ -343,3 +343,70 @@ def test_extended_attributes_are_kept(project: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert path.read_bytes() == GOOD
     assert os.getxattr(path, "user.origin") == b"kept"
+
+
+# ---------------------------------------------------------------- 8. the cache folder
+
+
+@pytest.mark.parametrize("cache_dir", [".", "..", "src"])
+def test_cache_dir_that_is_the_project_or_holds_sources_is_refused(project: Path, cache_dir: str) -> None:
+    (project / "src").mkdir()
+    (project / "src" / "a.py").write_bytes(BAD)
+    (project / "beta-lint.toml").write_text(f'cache-dir = "{cache_dir}"\n')
+    result = run_cli("check", "--fix", "src", cwd=project)
+    assert result.returncode == 2
+    assert "cache" in one_error_line(result.stderr)
+    assert not (project / ".gitignore").exists() and not (project / "src" / ".gitignore").exists()
+    assert (project / "src" / "a.py").read_bytes() == BAD
+
+
+def test_existing_cache_dir_gets_no_gitignore_and_later_runs_still_see_files(project: Path) -> None:
+    (project / "cache").mkdir()
+    (project / "cache" / "README").write_text("mine\n")
+    (project / "a.py").write_bytes(BAD)
+    (project / "beta-lint.toml").write_text('cache-dir = "cache"\n')
+    assert run_cli("check", "a.py", cwd=project).returncode == 1
+    assert sorted(p.name for p in (project / "cache").iterdir() if not p.name.startswith("results-")) == ["README"]
+    result = run_cli("check", "--fix", ".", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (project / "a.py").read_bytes() == GOOD
+
+
+def test_created_cache_dir_gets_its_gitignore(project: Path) -> None:
+    (project / "a.py").write_bytes(BAD)
+    assert run_cli("check", "a.py", cwd=project).returncode == 1
+    assert (project / ".beta_lint_cache" / ".gitignore").read_text() == "# Created by beta-lint.\n*\n"
+
+
+# ---------------------------------------------------------------- 9. registry names are names
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("successor", 'x"] + os.system("echo owned") + ["y-2026-01-01'),
+        ("successor", "a b-2026-01-01"),
+        ("name", "bad{name}-2026-01-01"),
+        ("conflicts", ["ok-2026-01-01", "no'quote-2026-01-01"]),
+    ],
+)
+def test_registry_entry_that_is_not_a_beta_name_is_refused(project: Path, key: str, value: object) -> None:
+    entry = {"name": "compact-2026-01-12", "status": "superseded", "successor": "compact-2026-06-01", key: value}
+    lines = ["[[beta]]"] + [f"{k} = {json.dumps(v)}" for k, v in entry.items()]
+    (project / "extra.toml").write_text("\n".join(lines) + "\n")
+    (project / "a.py").write_bytes(BAD)
+    result = run_cli("check", "--registry", "extra.toml", "--fix", "--unsafe-fixes", "a.py", cwd=project)
+    assert result.returncode == 2
+    assert "extra.toml" in one_error_line(result.stderr) and key in result.stderr
+    assert (project / "a.py").read_bytes() == BAD
+
+
+def test_valid_successor_is_written_as_a_string(project: Path) -> None:
+    entry = '[[beta]]\nname = "toy-2025-01-01"\nstatus = "superseded"\nsuccessor = "toy-2026-01-01"\n'
+    (project / "extra.toml").write_text(entry + '[[beta]]\nname = "toy-2026-01-01"\nstatus = "active"\n')
+    call = 'client.beta.messages.create(model="m", betas=["toy-2025-01-01"])\n'
+    (project / "a.py").write_text(HEAD + call)
+    result = run_cli("check", "--registry", "extra.toml", "--fix", "--unsafe-fixes", "a.py", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    expected = HEAD + 'client.beta.messages.create(model="m", betas=["toy-2026-01-01"])\n'
+    assert (project / "a.py").read_text() == expected

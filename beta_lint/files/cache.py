@@ -29,6 +29,33 @@ Stamp = tuple[int, int, int]  # st_mtime_ns, st_size, st_ino
 _RACY_NS = 2_000_000_000
 
 
+class CacheFolderError(Exception):
+    """A cache folder beta-lint must not write to; the message is one line for the user."""
+
+
+_SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb")
+_SCAN_LIMIT = 10_000  # entries looked at for sources: a folder this big is no cache beta-lint made
+
+
+def check_cache_folder(folder: Path, root: Path) -> None:
+    """Refuse a cache folder that is the project root (or above it) or holds source files: the
+    `.gitignore` written there would hide the whole project from every later run."""
+    try:
+        where, project = folder.resolve(), root.resolve()
+    except (OSError, RuntimeError) as error:
+        raise CacheFolderError(f"cache folder {folder} cannot be resolved: {error}") from None
+    if where == project or where in project.parents:
+        raise CacheFolderError(f"cache folder {folder} is the project folder (or holds it); use a folder of its own")
+    seen = 0
+    for dirpath, dirnames, filenames in os.walk(where):
+        seen += len(dirnames) + len(filenames)
+        if any(name.endswith(_SOURCE_SUFFIXES) for name in filenames):
+            raise CacheFolderError(f"cache folder {folder} holds source files; use a folder of its own")
+        if seen > _SCAN_LIMIT:
+            raise CacheFolderError(f"cache folder {folder} holds over {_SCAN_LIMIT} entries; use a folder of its own")
+        del dirpath
+
+
 class ResultCache:
     def __init__(self, folder: Path, config_key: str) -> None:
         self.folder = folder
@@ -91,10 +118,10 @@ class ResultCache:
         if not self.dirty and len(entries) == len(self.entries):
             return
         try:
+            created = not self.folder.exists()
             self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# Created by beta-lint.\n*\n", encoding="utf-8")
+            if created:  # a .gitignore only in a folder beta-lint made itself
+                (self.folder / ".gitignore").write_text("# Created by beta-lint.\n*\n", encoding="utf-8")
             import tempfile
 
             fd, temporary = tempfile.mkstemp(prefix=".results-", dir=self.folder)

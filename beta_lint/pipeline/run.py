@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -47,6 +48,8 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
         raise UsageError(f"output format {output_format!r} is not available")
     errors: list[str] = []
     stdin_data: bytes | None = None
+    if paths != ["-"]:
+        cache_folder(settings, options)  # refused before anything runs, not when a candidate shows up
     if paths == ["-"]:
         stdin_data = sys.stdin.buffer.read()
         files = [options.get("stdin_filename") or "-"]
@@ -135,9 +138,10 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
 
 def open_cache(settings: Settings, linter: Linter, options: dict[str, Any]) -> ResultCache | None:
     """The cache for this configuration, unless --no-cache."""
-    from beta_lint.files.cache import CACHE_DIR_NAME, ResultCache, config_key
+    from beta_lint.files.cache import ResultCache, config_key
 
-    if options.get("no_cache"):
+    folder = cache_folder(settings, options)
+    if folder is None:
         return None
     from beta_lint.knowledge.data import rules_dir
 
@@ -151,7 +155,21 @@ def open_cache(settings: Settings, linter: Linter, options: dict[str, Any]) -> R
         linter.max_file_size,
         linter.file_timeout,
     )
-    return ResultCache(settings.cache_dir or settings.root / CACHE_DIR_NAME, key)
+    return ResultCache(folder, key)
+
+
+def cache_folder(settings: Settings, options: dict[str, Any]) -> Path | None:
+    """The cache folder for this run (None with --no-cache), refused when it is unsafe to write."""
+    from beta_lint.files.cache import CACHE_DIR_NAME, CacheFolderError, check_cache_folder
+
+    if options.get("no_cache"):
+        return None
+    folder = settings.cache_dir or settings.root / CACHE_DIR_NAME
+    try:
+        check_cache_folder(folder, settings.root)
+    except CacheFolderError as error:
+        raise UsageError(f"cache-dir: {error}") from None
+    return folder
 
 
 def _hide_unsafe(result: FileResult) -> FileResult:
