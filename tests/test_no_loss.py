@@ -410,3 +410,107 @@ def test_valid_successor_is_written_as_a_string(project: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     expected = HEAD + 'client.beta.messages.create(model="m", betas=["toy-2026-01-01"])\n'
     assert (project / "a.py").read_text() == expected
+
+
+# ---------------------------------------------------------------- crashes: one BL999, the run goes on
+
+
+def bl999_files(project: Path, *args: str) -> dict[str, str]:
+    result = run_cli("check", "--output-format", "json", "--no-cache", *args, cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert "This is a bug" not in result.stderr
+    return {d["path"]: d["message"] for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "BL999"}
+
+
+HOSTILE_FILES = {
+    "zwnj.py": "a\u200cb = 1\nbetas = ['pdfs-2024-09-25']\n".encode(),  # CPython takes U+200C in a name, libcst not
+    "escape_cookie.py": b'# coding: unicode_escape\nx = "\\ud800"\nbetas = ["pdfs-2024-09-25"]\n',
+    "escape_name.py": b'# coding: raw_unicode_escape\n\\ud800 = 1\nbetas = ["pdfs-2024-09-25"]\n',
+    # The JSON escape \ud800 is ASCII on disk and a lone surrogate once loaded.
+    "surrogate.ipynb": notebook(["x = 'SURROGATE'\n", "betas = ['pdfs-2024-09-25']\n"])
+    .replace("SURROGATE", "\\ud800")
+    .encode(),
+}
+
+
+@pytest.mark.parametrize("mode", [(), ("--fix",), ("--diff",)])
+def test_input_libcst_or_utf8_cannot_hold_is_a_bl999_for_that_file(project: Path, mode: tuple[str, ...]) -> None:
+    for name, data in HOSTILE_FILES.items():
+        (project / name).write_bytes(data)
+    (project / "z.py").write_bytes(BAD)
+    if mode == ("--diff",):
+        result = run_cli("check", "--diff", "--no-cache", ".", cwd=project)
+        assert result.returncode == 1 and "This is a bug" not in result.stderr
+        assert "+" + FIXED_CALL in result.stdout
+        return
+    found = bl999_files(project, *mode, ".")
+    assert sorted(found) == sorted(HOSTILE_FILES)
+    assert "\\ud800" in found["escape_cookie.py"] and "surrogate" in found["escape_cookie.py"]
+    if mode:
+        assert (project / "z.py").read_bytes() == GOOD  # later files are still fixed
+    for name, data in HOSTILE_FILES.items():
+        assert (project / name).read_bytes() == data
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("beta-lint.toml", b'select = ["BL1"]\n# caf\xe9\n'),
+        ("beta-lint.toml", b"x = " + b"[" * 5000 + b"]" * 5000 + b"\n"),
+        ("extra.toml", b'[[beta]]\nname = "x-2025-01-01"\nnote = "caf\xe9"\n'),
+        ("extra.toml", b'[[beta]]\nname = "x-2025-01-01"\nmodels = ' + b"[" * 5000 + b"]" * 5000 + b"\n"),
+    ],
+)
+def test_config_or_registry_file_that_is_not_toml_is_one_line(project: Path, name: str, content: bytes) -> None:
+    (project / name).write_bytes(content)
+    (project / "a.py").write_bytes(BAD)
+    result = run_cli("check", "--registry", "extra.toml", "a.py", cwd=project) if name == "extra.toml" else None
+    result = result or run_cli("check", "a.py", cwd=project)
+    assert result.returncode == 2
+    assert name in one_error_line(result.stderr)
+
+
+# ---------------------------------------------------------------- a damaged cache is a miss
+
+
+def cache_file(project: Path) -> Path:
+    (found,) = (project / ".beta_lint_cache").glob("results-*.pickle")
+    return found
+
+
+def damage_truncate(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+def damage_flip(data: bytes) -> bytes:
+    # A byte in the pickled message text: read back, it would be a different message.
+    at = data.rindex(b"generally available")
+    return data[:at] + bytes([data[at] ^ 0x20]) + data[at + 1 :]
+
+
+def damage_huge(data: bytes) -> bytes:
+    # A pickle that asks for an 8 EiB string (MemoryError in an unbounded loader).
+    return data[:48] + b"\x80\x05\x8d" + (2**63 - 1).to_bytes(8, "little")
+
+
+@pytest.mark.parametrize("damage", [damage_truncate, damage_flip, damage_huge])
+def test_damaged_cache_is_a_miss_and_is_rebuilt(project: Path, damage: object) -> None:
+    (project / "a.py").write_bytes(BAD)
+    first = run_cli("check", "--output-format", "json", "a.py", cwd=project)
+    path = cache_file(project)
+    assert callable(damage)
+    path.write_bytes(damage(path.read_bytes()))
+    for _ in range(2):
+        again = run_cli("check", "--output-format", "json", "a.py", cwd=project)
+        assert again.returncode == 1, again.stderr
+        assert json.loads(again.stdout)["diagnostics"] == json.loads(first.stdout)["diagnostics"]
+
+
+def test_cache_replaced_by_a_fifo_does_not_block(project: Path) -> None:
+    (project / "a.py").write_bytes(BAD)
+    run_cli("check", "a.py", cwd=project)
+    path = cache_file(project)
+    path.unlink()
+    os.mkfifo(path)
+    result = run_cli("check", "a.py", cwd=project)
+    assert result.returncode == 1, result.stderr

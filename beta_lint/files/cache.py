@@ -24,7 +24,7 @@ from beta_lint import __version__
 from beta_lint.model import FileResult
 
 CACHE_DIR_NAME = ".beta_lint_cache"
-_FORMAT = 2
+_FORMAT = 3  # 3: checksummed (see _read_checked)
 Stamp = tuple[int, int, int]  # st_mtime_ns, st_size, st_ino
 _RACY_NS = 2_000_000_000
 
@@ -66,11 +66,13 @@ class ResultCache:
         self._load()
 
     def _load(self) -> None:
+        payload = _read_checked(self.file)
+        if payload is None:
+            return  # no cache yet, or a damaged one: start afresh (it is rebuilt at the end)
         try:
-            with self.file.open("rb") as handle:
-                data = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
-            return  # no cache yet, or a corrupt one: start afresh
+            data = pickle.loads(payload)
+        except Exception:  # a checksummed file from another build: anything at all is a miss
+            return
         if isinstance(data, dict) and data.get("format") == _FORMAT and isinstance(data.get("entries"), dict):
             self.entries = data["entries"]
             stamps = data.get("stamps")
@@ -124,13 +126,52 @@ class ResultCache:
                 (self.folder / ".gitignore").write_text("# Created by beta-lint.\n*\n", encoding="utf-8")
             import tempfile
 
+            document = {"format": _FORMAT, "entries": entries, "stamps": self.stamps}
+            payload = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
             fd, temporary = tempfile.mkstemp(prefix=".results-", dir=self.folder)
-            with os.fdopen(fd, "wb") as handle:
-                document = {"format": _FORMAT, "entries": entries, "stamps": self.stamps}
-                pickle.dump(document, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.file)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
+                os.replace(temporary, self.file)
+            except BaseException:
+                os.unlink(temporary)  # a full disk or Ctrl-C leaves no temporary file behind
+                raise
         except OSError:
-            pass  # a read-only checkout: run without a cache rather than fail
+            pass  # a read-only checkout or a full disk: run without a cache rather than fail
+
+
+_MAGIC = b"beta-lint-cache\0"
+MAX_CACHE_BYTES = 1 << 30  # a larger file is no cache beta-lint wrote: ignored, never loaded
+
+
+def _read_checked(path: Path) -> bytes | None:
+    """The cache's pickle if the file is a regular file within the size limit whose checksum
+    matches; None otherwise (missing, a FIFO, truncated, a flipped byte)."""
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
+            return None
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+            if sum(map(len, chunks)) > MAX_CACHE_BYTES:
+                return None
+    except (OSError, MemoryError):
+        return None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    head = len(_MAGIC) + 32
+    if not data.startswith(_MAGIC) or len(data) < head:
+        return None
+    payload = data[head:]
+    return payload if hashlib.sha256(payload).digest() == data[len(_MAGIC) : head] else None
 
 
 def _code_stamp() -> list[tuple[str, int, int]]:
