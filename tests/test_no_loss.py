@@ -514,3 +514,65 @@ def test_cache_replaced_by_a_fifo_does_not_block(project: Path) -> None:
     os.mkfifo(path)
     result = run_cli("check", "a.py", cwd=project)
     assert result.returncode == 1, result.stderr
+
+
+# ---------------------------------------------------------------- hangs: workers die with their parent
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("signum", [15, 9])
+def test_killed_check_leaves_no_worker_holding_its_output(project: Path, signum: int) -> None:
+    import time
+
+    # Slow enough files (deep nesting) that the workers are busy when the parent is killed.
+    body = "betas = " + "[" * 90 + "]" * 90 + "\n" + CALL
+    for index in range(400):
+        (project / f"m{index}.py").write_text(HEAD + body * 40)
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "beta_lint", "check", "--no-cache", "--jobs", "2", "."],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while not _children(process.pid) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = _children(process.pid)
+    assert workers, "no worker started"
+    process.send_signal(signum)
+    try:
+        process.communicate(timeout=20)  # end of file once nobody holds the pipes any more
+    except subprocess.TimeoutExpired:
+        for worker in _children(process.pid) + workers:
+            try:
+                os.kill(worker, 9)
+            except OSError:
+                pass
+        process.kill()
+        pytest.fail("a worker outlived its parent and kept stdout/stderr open")
+    time.sleep(0.5)
+    assert not [w for w in workers if os.path.exists(f"/proc/{w}") and _state(w) != "Z"]
+
+
+def _state(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"

@@ -70,11 +70,31 @@ class _Child(Generic[Item]):
     started: float = 0.0
 
 
-def _serve(connection: Connection, work: Callable[[Item], object], prepare: Callable[[], None] | None) -> None:
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker killed with its parent (SIGTERM, SIGKILL): none is left holding the run's
+    stdout and stderr, which would hang whoever reads them (CI logs, `| cat`). Linux only."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _serve(
+    connection: Connection, work: Callable[[Item], object], prepare: Callable[[], None] | None, parent: int
+) -> None:
     # A child must not run the parent's handlers (an interrupted run is the parent's to report),
     # nor dump a traceback when the parser crashes: the parent reports that as a BL999.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     faulthandler.disable()
+    _die_with_parent(parent)
     try:
         if prepare is not None:
             prepare()  # before asking for work: loading libcst must not count against a file's time
@@ -134,7 +154,7 @@ def supervised_map(
             if stream is not None:  # None: started with that descriptor closed
                 stream.flush()  # a forked child must not write the parent's buffered output again
         parent_end, child_end = context.Pipe()
-        process = context.Process(target=_serve, args=(child_end, work, prepare), daemon=True)
+        process = context.Process(target=_serve, args=(child_end, work, prepare, os.getpid()), daemon=True)
         process.start()
         child_end.close()
         return _Child(process, parent_end)
