@@ -576,3 +576,122 @@ def _state(pid: int) -> str:
             return handle.read().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "gone"
+
+
+# ---------------------------------------------------------------- files swapped between phases
+
+
+@pytest.mark.parametrize("swap", ["fifo", "dev-zero"])
+def test_file_swapped_after_linting_never_blocks_the_fix(tmp_path: Path, swap: str) -> None:
+    import threading
+
+    path = tmp_path / "a.py"
+    path.write_bytes(BAD)
+    linter = make_linter()
+    result = linter.lint(str(path))
+    path.unlink()
+    if swap == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    done: list[object] = []
+    worker = threading.Thread(target=lambda: done.append(apply_fixes(linter, [result], unsafe=False, write=True)))
+    worker.daemon = True
+    worker.start()
+    worker.join(20)
+    assert done, "the fix blocked on a file that is no longer a regular file"
+    outcome = done[0]
+    assert outcome.fixed == {} and "not a regular file" in outcome.errors[0]  # type: ignore[attr-defined]
+    assert path.is_fifo() if swap == "fifo" else path.is_symlink()
+
+
+# ---------------------------------------------------------------- Ctrl-C, counts, diffs
+
+
+def test_ctrl_c_during_fix_exits_130_and_leaves_no_temporary_file(project: Path) -> None:
+    import time
+
+    names = [f"m{index:03}.py" for index in range(300)]
+    for name in names:
+        (project / name).write_bytes(BAD * 20)
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "beta_lint", "check", "--fix", "--no-cache", "."],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    deadline = time.monotonic() + 90
+    while process.poll() is None and time.monotonic() < deadline:
+        if any((project / name).read_bytes() != BAD * 20 for name in names[:5]):
+            break  # the fix phase has begun
+        time.sleep(0.01)
+    process.send_signal(2)
+    _, stderr = process.communicate(timeout=60)
+    if process.returncode == 0:
+        pytest.skip("the run ended before the interrupt arrived")
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr.decode()
+    assert not list(project.glob(".beta-lint-*.tmp"))
+    for name in names:  # every file is either untouched or completely fixed
+        assert (project / name).read_bytes() in (BAD * 20, GOOD * 20) or b"pdfs" not in (project / name).read_bytes()
+
+
+def test_summary_counts_no_fix_when_every_write_failed(project: Path) -> None:
+    folder = project / "ro"
+    folder.mkdir()
+    (folder / "a.py").write_bytes(BAD)
+    (folder / "b.py").write_bytes(BAD)
+    folder.chmod(0o555)
+    try:
+        if os.access(folder, os.W_OK):  # root writes anyway: make the files read-only instead
+            (folder / "a.py").chmod(0o444)
+            (folder / "b.py").chmod(0o444)
+        result = run_cli("check", "--fix", "ro", cwd=project)
+    finally:
+        folder.chmod(0o755)
+    assert result.returncode == 2
+    assert "fixed" not in result.stdout
+    assert (folder / "a.py").read_bytes() == BAD
+
+
+def test_diff_marks_a_missing_final_newline_and_gnu_patch_applies_it(project: Path) -> None:
+    import shutil
+
+    (project / "a.py").write_bytes(BAD.rstrip(b"\n"))
+    (project / "b.py").write_bytes(BAD)
+    result = run_cli("check", "--diff", "a.py", "b.py", cwd=project)
+    assert result.returncode == 1, result.stderr
+    expected_a = (
+        "--- a.py\n+++ a.py\n@@ -1,4 +1,4 @@\n import anthropic\n \n client = anthropic.Anthropic()\n"
+        f"-{CALL.rstrip()}\n\\ No newline at end of file\n+{FIXED_CALL.rstrip()}\n\\ No newline at end of file\n"
+    )
+    assert result.stdout.startswith(expected_a)
+    assert result.stdout[len(expected_a) :].startswith("--- b.py\n")
+    if shutil.which("patch") is None:
+        return
+    applied = subprocess.run(["patch", "-p0"], cwd=project, input=result.stdout, text=True, capture_output=True)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    assert (project / "a.py").read_bytes() == GOOD.rstrip(b"\n")
+    assert (project / "b.py").read_bytes() == GOOD
+
+
+def test_diff_of_a_cr_only_file_has_no_carriage_returns(project: Path) -> None:
+    (project / "a.py").write_bytes(BAD.replace(b"\n", b"\r"))
+    result = run_bytes("check", "--diff", "a.py", cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert b"\r" not in result.stdout and b"+" + FIXED_CALL.encode() in result.stdout
+
+
+def test_successor_cycle_reports_nothing_fixed(project: Path) -> None:
+    entry = (
+        '[[beta]]\nname = "toy-2025-01-01"\nstatus = "superseded"\nsuccessor = "toy-2026-01-01"\n'
+        '[[beta]]\nname = "toy-2026-01-01"\nstatus = "superseded"\nsuccessor = "toy-2025-01-01"\n'
+    )
+    (project / "extra.toml").write_text(entry)
+    original = HEAD + 'client.beta.messages.create(model="m", betas=["toy-2025-01-01"])\n'
+    (project / "a.py").write_text(original)
+    result = run_cli("check", "--registry", "extra.toml", "--fix", "--unsafe-fixes", "a.py", cwd=project)
+    assert "fixed" not in result.stdout, result.stdout
+    assert (project / "a.py").read_text() in (original, original.replace("toy-2025-01-01", "toy-2026-01-01"))

@@ -169,7 +169,8 @@ def _fix_file(
     notebook = path.endswith(".ipynb")
     if not notebook and not path.endswith((".py", ".pyi")) and stdin_data is None:
         return result  # text files are reported, not rewritten
-    original = stdin_data if stdin_data is not None else read_original(target_of(path))
+    limit = getattr(linter, "max_file_size", None)
+    original = stdin_data if stdin_data is not None else read_original(target_of(path), limit)
     unchanged_since_lint(result, original)
     if notebook:
         from beta_lint.fix.notebook import fix_notebook

@@ -64,9 +64,12 @@ def unchanged_since_lint(result: FileResult, data: bytes) -> None:
         raise FixError("the file changed on disk since it was read; not fixed")
 
 
-def read_original(path: str) -> bytes:
+def read_original(path: str, max_size: int | None = None) -> bytes:
+    """The file's bytes before a fix, read as linting reads them: a FIFO or device put in its
+    place since (which would block, or never end) is refused, and so is a file over the limit."""
+    from beta_lint.files.source import ReadError, read_bytes
+
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as error:
-        raise FixError(f"cannot read: {error.strerror or error}") from None
+        return read_bytes(path, max_size)
+    except ReadError as error:
+        raise FixError(str(error)) from None
