@@ -695,3 +695,31 @@ def test_successor_cycle_reports_nothing_fixed(project: Path) -> None:
     result = run_cli("check", "--registry", "extra.toml", "--fix", "--unsafe-fixes", "a.py", cwd=project)
     assert "fixed" not in result.stdout, result.stdout
     assert (project / "a.py").read_text() in (original, original.replace("toy-2025-01-01", "toy-2026-01-01"))
+
+
+def test_same_size_edit_with_its_mtime_put_back_is_seen(project: Path) -> None:
+    # A large run (64 files or more, pipeline/parallel.py) trusts stamps; 80 make this one.
+    for index in range(80):
+        (project / f"f{index:02}.py").write_bytes(BAD)
+    then = 1_700_000_000
+    for path in project.glob("*.py"):
+        os.utime(path, (then, then))
+    first = run_cli("check", "--output-format", "json", ".", cwd=project)
+    assert first.returncode == 1, first.stderr
+    target = project / "f00.py"
+    before = os.stat(target)
+    edited = BAD.replace(b"pdfs-2024-09-25", b"pdfs-2099-09-25")  # the same size
+    with target.open("r+b") as handle:
+        handle.write(edited)
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(target).st_size == before.st_size
+    second = run_cli("check", "--output-format", "json", ".", cwd=project)
+    betas = {d["beta"] for d in json.loads(second.stdout)["diagnostics"] if d["path"] == "f00.py"}
+    assert "pdfs-2024-09-25" not in betas
+
+
+def test_nbformat_3_notebook_says_it_is_not_supported(project: Path) -> None:
+    document = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": []}]}
+    (project / "old.ipynb").write_text(json.dumps({**document, "x": "pdfs-2024-09-25"}, indent=1))
+    found = bl999_files(project, "old.ipynb")
+    assert "nbformat 3 is not supported" in found["old.ipynb"]

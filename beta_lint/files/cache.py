@@ -6,7 +6,7 @@ the FileResult. It is loaded once, written once at the end through a temporary f
 rename, so concurrent runs never see half a file; an unreadable or corrupt cache is ignored
 and rebuilt. Only files that passed the prefilter have results stored.
 
-A large run also records each file's stamp (modification time, size, inode) with its digest,
+A large run also records each file's stamp (modification time, size, inode, change time) with its digest,
 or with "" when the prefilter ruled it out: on the next run an unchanged stamp answers without
 reading the file at all, as ruff's cache does. A stamp taken within two seconds of the file's
 last change is not recorded, so an edit in the same clock tick cannot hide behind it.
@@ -25,7 +25,9 @@ from beta_lint.model import FileResult
 
 CACHE_DIR_NAME = ".beta_lint_cache"
 _FORMAT = 3  # 3: checksummed (see _read_checked)
-Stamp = tuple[int, int, int]  # st_mtime_ns, st_size, st_ino
+# st_mtime_ns, st_size, st_ino, st_ctime_ns: an edit that puts the modification time back
+# (same size, in place) still moves the change time, which no program can set.
+Stamp = tuple[int, int, int, int]
 _RACY_NS = 2_000_000_000
 
 
@@ -84,7 +86,7 @@ class ResultCache:
             info = os.stat(path)
         except (OSError, ValueError):
             return None
-        return (info.st_mtime_ns, info.st_size, info.st_ino)
+        return (info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns)
 
     def unchanged(self, path: str, stamp: Stamp | None) -> tuple[str, FileResult | None] | None:
         """(digest, result) for a file whose stamp is as recorded: ("", None) when it held no
