@@ -94,7 +94,12 @@ class Linter:
             character = escape_surrogates(error.object[error.start : error.start + 1])
             reason = f"the text holds {character}, a lone surrogate the parser cannot read"
             return self.failed(path, f"cannot check: {reason}")
-        except (UnicodeError, RecursionError, MemoryError) as error:
+        except MemoryError:
+            from beta_lint.files.isolation import WORKER_MEMORY_BYTES
+
+            limit = f"{WORKER_MEMORY_BYTES >> 30} GiB"
+            return self.failed(path, f"skipped: needs more than a worker's memory limit ({limit}) to check")
+        except (UnicodeError, RecursionError) as error:
             # Text the parser cannot hold (a lone surrogate from an escape codec) or nesting
             # and size beyond it: that one file is a BL999, the run goes on.
             return self.failed(path, f"cannot check: {type(error).__name__}: {_one_line(error)}")
