@@ -152,6 +152,11 @@ def _common_options(function: F) -> F:
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (or show) fixes that may change behaviour.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option(
+    "--fix-hard-links",
+    is_flag=True,
+    help="Also fix files with several hard links (this name gets a new file; the other links keep the old one).",
+)
 @click.option("--show-fixes", is_flag=True, help="List the fixes applied.")
 @click.option("--statistics", is_flag=True, help="Print the number of problems per rule.")
 @click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only, no summary.")

@@ -103,8 +103,10 @@ def test_notebook_fix_that_would_move_a_magic_line_is_refused(project: Path) -> 
     path = project / "nb.ipynb"
     path.write_text(notebook(cell))
     before = path.read_bytes()
-    run_cli("check", "--fix", "nb.ipynb", cwd=project)
-    assert path.read_bytes() == before or "!ls\n" in json.loads(path.read_text())["cells"][0]["source"]
+    result = run_cli("check", "--fix", "nb.ipynb", cwd=project)
+    assert result.returncode == 2
+    assert "IPython line" in one_error_line(result.stderr)
+    assert path.read_bytes() == before
 
 
 def test_notebook_with_a_utf8_bom_is_fixed_and_keeps_it(project: Path) -> None:
@@ -308,6 +310,15 @@ def test_hard_linked_file_is_refused(project: Path) -> None:
     assert "hard links" in one_error_line(result.stderr)
     assert (project / "a.py").read_bytes() == BAD
     assert os.stat(project / "a.py").st_ino == os.stat(project / "b.py").st_ino
+
+
+def test_hard_linked_file_is_fixed_when_the_user_opts_in(project: Path) -> None:
+    (project / "a.py").write_bytes(BAD)
+    os.link(project / "a.py", project / "b.py")
+    result = run_cli("check", "--fix", "--fix-hard-links", "a.py", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (project / "a.py").read_bytes() == GOOD
+    assert (project / "b.py").read_bytes() == BAD  # the other name keeps the old file, as documented
 
 
 def test_read_only_file_is_refused(project: Path) -> None:

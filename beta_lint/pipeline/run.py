@@ -78,14 +78,20 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
     fixed_counts: dict[str, int] = {}
     fix_failed = False
     if options.get("fix") or options.get("diff"):
-        from beta_lint.fix.apply import apply_fixes
+        import functools
 
+        from beta_lint.fix.apply import apply_fixes
+        from beta_lint.fix.write import WritePolicy, write_atomic
+
+        # --fix-hard-links changes the write policy; otherwise apply_fixes's default writer.
+        writer = {"writer": functools.partial(write_atomic, policy=WritePolicy(hard_links=True))}
         outcome = apply_fixes(
             linter,
             results,
             unsafe=bool(options.get("unsafe_fixes")),
             write=bool(options.get("fix")) and not options.get("diff"),
             stdin_data=stdin_data,
+            **(writer if options.get("fix_hard_links") else {}),
         )
         results = outcome.results
         fixed_counts = outcome.fixed
@@ -111,7 +117,7 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
         for result in results:
             # Source lines are shown for findings in code; a BL999 file may not even be readable.
             if any(d.code != "BL999" for d in result.diagnostics) and result.path not in sources:
-                sources[result.path] = _read_text(result.path, stdin_data)
+                sources[result.path] = _read_text(result.path, stdin_data, linter.max_file_size)
     color = (
         output_format in ("text", "concise")
         and options.get("output_file") is None
@@ -185,11 +191,11 @@ def _exit(results: Sequence[FileResult], had_errors: bool, options: dict[str, An
     return EXIT_CLEAN
 
 
-def _read_text(path: str, stdin_data: bytes | None) -> str:
+def _read_text(path: str, stdin_data: bytes | None, max_size: int | None) -> str:
     from beta_lint.files.source import ReadError, decode_python, read_bytes
 
     try:
-        data = stdin_data if stdin_data is not None else read_bytes(path)
+        data = stdin_data if stdin_data is not None else read_bytes(path, max_size)
         if path.endswith(PYTHON_SUFFIXES[:2]) or stdin_data is not None:
             return decode_python(data)[0]
         return data.decode("utf-8", "replace")
