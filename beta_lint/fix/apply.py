@@ -1,8 +1,9 @@
 """Applying fixes: choose non-overlapping edits, re-lint to a fixed point, verify, write atomically.
 
-Nothing is ever lost: the fixed text must parse, or the file is left untouched; the write goes
-to a temporary file in the same folder, is fsynced and renamed over the original, keeping its
-mode, encoding, BOM and line endings; a file changed on disk since it was read is skipped.
+Nothing is ever lost: only edits naming this file (and cell) are applied; the fixed text must
+parse, and its bytes in the file's encoding must read back as exactly that text, or the file is
+left untouched; a file changed on disk since it was read is skipped. Writing (temporary file,
+atomic swap, what is kept and refused) is fix/write.py's; a fix is counted once it is written.
 """
 
 from __future__ import annotations
