@@ -49,12 +49,18 @@ def guarded(function: F) -> F:
         from beta_lint.knowledge.data import DataError
         from beta_lint.knowledge.registry import RegistryError
 
+        if sys.stdout is None and kwargs.get("output_file") is None:
+            _fail("cannot write to standard output: it is closed")  # started with descriptor 1 closed
+            sys.exit(EXIT_ERROR)
         try:
             return function(*args, **kwargs)
         except (UsageError, ConfigError, RegistryError, DataError) as error:
             _fail(str(error))
             sys.exit(EXIT_ERROR)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+        except KeyboardInterrupt:
+            click.echo("beta-lint: interrupted", err=True)
+            sys.exit(130)  # as other tools do on Ctrl-C (128 + SIGINT)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except BrokenPipeError:
             sys.exit(EXIT_ERROR)
@@ -148,6 +154,11 @@ def _common_options(function: F) -> F:
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (or show) fixes that may change behaviour.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option(
+    "--fix-hard-links",
+    is_flag=True,
+    help="Also fix files with several hard links (this name gets a new file; the other links keep the old one).",
+)
 @click.option("--show-fixes", is_flag=True, help="List the fixes applied.")
 @click.option("--statistics", is_flag=True, help="Print the number of problems per rule.")
 @click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only, no summary.")

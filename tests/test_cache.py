@@ -47,7 +47,7 @@ def test_corrupt_cache_is_ignored_and_rebuilt(project: Path) -> None:
     (cache,) = cache_files(project)
     cache.write_bytes(b"not a pickle at all")
     assert check_json(project) == [("a.py", 1, "computer-use-2025-04-29")]
-    assert cache.read_bytes().startswith(b"\x80")  # rewritten as a pickle
+    assert cache.read_bytes().startswith(b"beta-lint-cache\0")  # rewritten: header, checksum, pickle
 
 
 def test_no_cache_writes_nothing(project: Path) -> None:
@@ -72,13 +72,18 @@ def test_warm_run_really_reads_the_cache(project: Path) -> None:
 
     (project / "a.py").write_text(BAD)
     check_json(project)
+    import hashlib
+
     (cache,) = cache_files(project)
-    data = pickle.loads(cache.read_bytes())
+    # The file: a 16-byte header, the SHA-256 of the pickle, the pickle.
+    header, stored = cache.read_bytes()[:16], cache.read_bytes()[48:]
+    data = pickle.loads(stored)
     (key,) = data["entries"]
     result = data["entries"][key]
     marked = replace(result.diagnostics[0], beta="from-the-cache")
     data["entries"][key] = replace(result, diagnostics=(marked,))
-    cache.write_bytes(pickle.dumps(data))
+    payload = pickle.dumps(data)
+    cache.write_bytes(header + hashlib.sha256(payload).digest() + payload)
     assert check_json(project) == [("a.py", 1, "from-the-cache")]
 
 

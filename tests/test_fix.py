@@ -220,7 +220,11 @@ def test_failed_rename_leaves_original(tmp_path: Path, monkeypatch: pytest.Monke
     def broken_replace(src: str, dst: str) -> None:
         raise OSError(5, "Input/output error")
 
+    from beta_lint.fix import write as writing
+
     monkeypatch.setattr(os, "replace", broken_replace)
+    # On Linux the new file is swapped in with renameat2 (see fix/write.py): that fails too.
+    monkeypatch.setattr(writing, "_exchange", lambda first, second: broken_replace(first, second))
     outcome = apply_fixes(linter, [result], unsafe=False, write=True)
     monkeypatch.undo()
     assert "Input/output error" in outcome.errors[0]

@@ -26,7 +26,7 @@ import hypothesmith
 import jsonschema
 import libcst
 from conftest import TODAY, make_linter, run_cli
-from fuzz_settings import FUZZ, examples
+from fuzz_settings import FUZZ, NIGHTLY, examples
 from hypothesis import assume, event, given, note
 from hypothesis import strategies as st
 
@@ -694,3 +694,222 @@ def test_profiles_are_registered_and_selected_by_environment() -> None:
             [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True, timeout=60
         )
         assert done.stdout.split() == expected.split()
+
+
+# ---------------------------------------------------------------- issue 14: faults and hostile input
+#
+# Each campaign is bounded in count (and so in time) and prints how many cases it ran; none may
+# raise, hang, or change a byte it should not. Expected bytes are built from the input by hand.
+
+import codecs as _codecs  # noqa: E402
+import encodings.aliases as _aliases  # noqa: E402
+import os as _os  # noqa: E402
+import random as _random  # noqa: E402
+import threading as _threading  # noqa: E402
+
+_HEAD14 = "import anthropic\n\nclient = anthropic.Anthropic()\n"
+_CALL14 = 'client.beta.messages.create(model="m", betas=["compact-2026-01-12", "pdfs-2024-09-25"])\n'
+_FIXED14 = 'client.beta.messages.create(model="m", betas=["compact-2026-01-12"])\n'
+
+
+def _report(campaign: str, cases: int) -> None:
+    print(f"campaign {campaign}: {cases} cases")
+
+
+def _every_codec() -> list[str]:
+    names = set(_aliases.aliases.values()) | set(_aliases.aliases)
+    found = {}
+    for name in sorted(names):
+        try:
+            found.setdefault(_codecs.lookup(name).name, name)
+        except LookupError:
+            continue
+    return sorted(found.values())
+
+
+def test_campaign_every_codec_in_a_coding_cookie(tmp_path: Path) -> None:
+    """Every codec Python knows, as a cookie: the fix is written so it reads back as the intended
+    text, or refused with the file untouched; never an exception."""
+    linter = make_linter()
+    cases = written = refused = 0
+    for codec in _every_codec():
+        text = f"# coding: {codec}\n# caf\u00e9\n" + _HEAD14 + _CALL14
+        try:
+            data = text.encode(codec)
+        except (UnicodeError, LookupError, TypeError, ValueError):
+            data = f"# coding: {codec}\n".encode() + (_HEAD14 + _CALL14).encode()
+        path = tmp_path / f"c{cases}.py"
+        path.write_bytes(data)
+        cases += 1
+        result = linter.lint(str(path))
+        outcome = fixer.apply_fixes(linter, [result], unsafe=False, write=True)
+        after = path.read_bytes()
+        if outcome.fixed:
+            written += 1
+            back, _ = decode_python(after)
+            original, _ = decode_python(data)
+            assert back == original.replace(_CALL14, _FIXED14), codec
+            assert ast.parse(after) is not None
+        else:
+            refused += bool(outcome.errors)
+            assert after == data, codec
+    _report("coding cookies", cases)
+    print(f"  written {written}, refused {refused}")
+    assert cases > 80 and written > 20
+
+
+def _nb_line(rng: _random.Random) -> str:
+    return rng.choice(["!pwd", "%time x = 1", "    ", "", "x = 1", "!ls -la \\", "  -h", "%matplotlib inline", "y?"])
+
+
+def _notebook14(cells: list[list[str]], indent: int) -> str:
+    document = {
+        "cells": [
+            {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": lines}
+            for lines in cells
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(document, indent=indent, ensure_ascii=False) + "\n"
+
+
+def test_campaign_notebooks_with_magics_bom_and_layouts() -> None:
+    """Generated notebooks: magics and shell lines around a fixable call, a BOM or not, three
+    layouts. The fix changes the call's line and nothing else, or refuses and changes nothing."""
+    linter = make_linter()
+    rng = _random.Random(14)
+    count = 60 if not NIGHTLY else 1000
+    fixed = 0
+    for case in range(count):
+        before = [_nb_line(rng) + "\n" for _ in range(rng.randrange(0, 5))]
+        after = [_nb_line(rng) + "\n" for _ in range(rng.randrange(0, 5))]
+        if after and after[-1].rstrip("\n").endswith("\\"):
+            after.append("x = 2\n")
+        if before and before[-1].rstrip("\n").endswith("\\"):
+            before.append("x = 2\n")
+        head = [line + "\n" for line in _HEAD14.rstrip("\n").split("\n")]
+        cell = head + before + [_CALL14] + after
+        indent = rng.choice([1, 2, 4])
+        bom = _codecs.BOM_UTF8 if rng.random() < 0.3 else b""
+        data = bom + _notebook14([cell], indent).encode()
+        result = linter.lint("nb.ipynb", data)
+        outcome = fixer.apply_fixes(linter, [result], unsafe=False, write=False, stdin_data=data)
+        if outcome.stdin_bytes is None:
+            continue
+        fixed += 1
+        expected = bom + _notebook14([head + before + [_FIXED14] + after], indent).encode()
+        assert outcome.stdin_bytes == expected, (case, cell)
+    _report("notebooks", count)
+    print(f"  fixed {fixed}")
+    assert fixed > count // 2
+
+
+def test_campaign_damaged_caches(tmp_path: Path) -> None:
+    """Truncated and byte-flipped cache files: every load is the original entries or a miss."""
+    from beta_lint.files.cache import ResultCache
+
+    linter = make_linter()
+    source = tmp_path / "a.py"
+    source.write_text(_HEAD14 + _CALL14)
+    result = linter.lint(str(source))
+    folder = tmp_path / "cache"
+    cache = ResultCache(folder, "k")
+    cache.put(str(source), result.digest or "", result)
+    cache.save()
+    pristine = cache.file.read_bytes()
+    expected = {(str(source), result.digest or ""): result}
+    rng = _random.Random(14)
+    count = 150 if not NIGHTLY else 2000
+    for case in range(count):
+        damaged = bytearray(pristine)
+        if case % 2:
+            del damaged[rng.randrange(len(damaged)) :]
+        else:
+            at = rng.randrange(len(damaged))
+            damaged[at] ^= 1 << rng.randrange(8)
+        cache.file.write_bytes(bytes(damaged))
+        loaded = ResultCache(folder, "k").entries
+        assert loaded in ({}, expected), case
+    _report("damaged caches", count)
+
+
+def test_campaign_files_swapped_between_phases(tmp_path: Path) -> None:
+    """After linting, the file becomes a FIFO, a link to a device, a link elsewhere, a folder or
+    a bigger file: the fix never blocks, never writes through to what is now there."""
+    linter = make_linter()
+    swaps = ["fifo", "dev-zero", "dev-null", "other-link", "folder", "grown", "gone"]
+    cases = 0
+    for round_number in range(2):
+        for swap in swaps:
+            folder = tmp_path / f"{swap}{round_number}"
+            folder.mkdir()
+            path = folder / "a.py"
+            path.write_text(_HEAD14 + _CALL14)
+            other = folder / "other.py"
+            other.write_text(_HEAD14 + _CALL14 + "# another file\n")
+            result = linter.lint(str(path))
+            path.unlink()
+            if swap == "fifo":
+                _os.mkfifo(path)
+            elif swap == "dev-zero":
+                path.symlink_to("/dev/zero")
+            elif swap == "dev-null":
+                path.symlink_to("/dev/null")
+            elif swap == "other-link":
+                path.symlink_to(other)
+            elif swap == "folder":
+                path.mkdir()
+            elif swap == "grown":
+                path.write_text(_HEAD14 + _CALL14 + "# more\n")
+            done: list[Any] = []
+            worker = _threading.Thread(
+                target=lambda done=done, result=result: done.append(
+                    fixer.apply_fixes(linter, [result], unsafe=False, write=True)
+                ),
+                daemon=True,
+            )
+            worker.start()
+            worker.join(20)
+            cases += 1
+            assert done, f"fix blocked after the file became {swap}"
+            assert not done[0].fixed, swap
+            assert other.read_text() == _HEAD14 + _CALL14 + "# another file\n"
+    _report("files swapped between phases", cases)
+
+
+def test_campaign_signals_during_check_and_fix(tmp_path: Path) -> None:
+    """SIGINT and SIGTERM at spread-out moments of `check` and `check --fix`: the run ends
+    promptly, leaves no temporary file, and every file is untouched or wholly fixed."""
+    import time
+
+    env = {k: v for k, v in _os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
+    bad, good = (_HEAD14 + _CALL14) * 10, (_HEAD14 + _FIXED14) * 10
+    cases = 0
+    for mode in (["check"], ["check", "--fix"]):
+        for signum in (2, 15):
+            for delay in (0.3, 0.9):
+                folder = tmp_path / f"s{cases}"
+                folder.mkdir()
+                (folder / "beta-lint.toml").write_text("")
+                for index in range(150):
+                    (folder / f"m{index}.py").write_text(bad)
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "beta_lint", *mode, "--no-cache", "."],
+                    cwd=folder,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    env=env,
+                )
+                time.sleep(delay)
+                process.send_signal(signum)
+                _, err = process.communicate(timeout=60)
+                cases += 1
+                assert b"Traceback" not in err, err
+                # -2: killed by the SIGINT itself (before beta-lint's handler runs); a shell shows 130.
+                assert process.returncode in (0, 1, 130, -2, -15), (mode, signum, process.returncode, err)
+                assert not list(folder.glob(".beta-lint-*.tmp"))
+                for index in range(150):
+                    assert (folder / f"m{index}.py").read_text() in (bad, good)
+    _report("signals", cases)

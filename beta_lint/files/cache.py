@@ -6,7 +6,7 @@ the FileResult. It is loaded once, written once at the end through a temporary f
 rename, so concurrent runs never see half a file; an unreadable or corrupt cache is ignored
 and rebuilt. Only files that passed the prefilter have results stored.
 
-A large run also records each file's stamp (modification time, size, inode) with its digest,
+A large run also records each file's stamp (modification time, size, inode, change time) with its digest,
 or with "" when the prefilter ruled it out: on the next run an unchanged stamp answers without
 reading the file at all, as ruff's cache does. A stamp taken within two seconds of the file's
 last change is not recorded, so an edit in the same clock tick cannot hide behind it.
@@ -24,9 +24,38 @@ from beta_lint import __version__
 from beta_lint.model import FileResult
 
 CACHE_DIR_NAME = ".beta_lint_cache"
-_FORMAT = 2
-Stamp = tuple[int, int, int]  # st_mtime_ns, st_size, st_ino
+_FORMAT = 3  # 3: checksummed (see _read_checked)
+# st_mtime_ns, st_size, st_ino, st_ctime_ns: an edit that puts the modification time back
+# (same size, in place) still moves the change time, which no program can set.
+Stamp = tuple[int, int, int, int]
 _RACY_NS = 2_000_000_000
+
+
+class CacheFolderError(Exception):
+    """A cache folder beta-lint must not write to; the message is one line for the user."""
+
+
+_SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb")
+_SCAN_LIMIT = 10_000  # entries looked at for sources: a folder this big is no cache beta-lint made
+
+
+def check_cache_folder(folder: Path, root: Path) -> None:
+    """Refuse a cache folder that is the project root (or above it) or holds source files: the
+    `.gitignore` written there would hide the whole project from every later run."""
+    try:
+        where, project = folder.resolve(), root.resolve()
+    except (OSError, RuntimeError) as error:
+        raise CacheFolderError(f"cache folder {folder} cannot be resolved: {error}") from None
+    if where == project or where in project.parents:
+        raise CacheFolderError(f"cache folder {folder} is the project folder (or holds it); use a folder of its own")
+    seen = 0
+    for dirpath, dirnames, filenames in os.walk(where):
+        seen += len(dirnames) + len(filenames)
+        if any(name.endswith(_SOURCE_SUFFIXES) for name in filenames):
+            raise CacheFolderError(f"cache folder {folder} holds source files; use a folder of its own")
+        if seen > _SCAN_LIMIT:
+            raise CacheFolderError(f"cache folder {folder} holds over {_SCAN_LIMIT} entries; use a folder of its own")
+        del dirpath
 
 
 class ResultCache:
@@ -39,11 +68,13 @@ class ResultCache:
         self._load()
 
     def _load(self) -> None:
+        payload = _read_checked(self.file)
+        if payload is None:
+            return  # no cache yet, or a damaged one: start afresh (it is rebuilt at the end)
         try:
-            with self.file.open("rb") as handle:
-                data = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
-            return  # no cache yet, or a corrupt one: start afresh
+            data = pickle.loads(payload)
+        except Exception:  # a checksummed file from another build: anything at all is a miss
+            return
         if isinstance(data, dict) and data.get("format") == _FORMAT and isinstance(data.get("entries"), dict):
             self.entries = data["entries"]
             stamps = data.get("stamps")
@@ -55,7 +86,7 @@ class ResultCache:
             info = os.stat(path)
         except (OSError, ValueError):
             return None
-        return (info.st_mtime_ns, info.st_size, info.st_ino)
+        return (info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns)
 
     def unchanged(self, path: str, stamp: Stamp | None) -> tuple[str, FileResult | None] | None:
         """(digest, result) for a file whose stamp is as recorded: ("", None) when it held no
@@ -91,19 +122,58 @@ class ResultCache:
         if not self.dirty and len(entries) == len(self.entries):
             return
         try:
+            created = not self.folder.exists()
             self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# Created by beta-lint.\n*\n", encoding="utf-8")
+            if created:  # a .gitignore only in a folder beta-lint made itself
+                (self.folder / ".gitignore").write_text("# Created by beta-lint.\n*\n", encoding="utf-8")
             import tempfile
 
+            document = {"format": _FORMAT, "entries": entries, "stamps": self.stamps}
+            payload = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
             fd, temporary = tempfile.mkstemp(prefix=".results-", dir=self.folder)
-            with os.fdopen(fd, "wb") as handle:
-                document = {"format": _FORMAT, "entries": entries, "stamps": self.stamps}
-                pickle.dump(document, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.file)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
+                os.replace(temporary, self.file)
+            except BaseException:
+                os.unlink(temporary)  # a full disk or Ctrl-C leaves no temporary file behind
+                raise
         except OSError:
-            pass  # a read-only checkout: run without a cache rather than fail
+            pass  # a read-only checkout or a full disk: run without a cache rather than fail
+
+
+_MAGIC = b"beta-lint-cache\0"
+MAX_CACHE_BYTES = 1 << 30  # a larger file is no cache beta-lint wrote: ignored, never loaded
+
+
+def _read_checked(path: Path) -> bytes | None:
+    """The cache's pickle if the file is a regular file within the size limit whose checksum
+    matches; None otherwise (missing, a FIFO, truncated, a flipped byte)."""
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
+            return None
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+            if sum(map(len, chunks)) > MAX_CACHE_BYTES:
+                return None
+    except (OSError, MemoryError):
+        return None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    head = len(_MAGIC) + 32
+    if not data.startswith(_MAGIC) or len(data) < head:
+        return None
+    payload = data[head:]
+    return payload if hashlib.sha256(payload).digest() == data[len(_MAGIC) : head] else None
 
 
 def _code_stamp() -> list[tuple[str, int, int]]:

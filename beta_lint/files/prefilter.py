@@ -24,11 +24,17 @@ def extra_names(registry: Registry) -> tuple[bytes, ...]:
     return tuple(sorted(n.encode() for n in names if n))
 
 
+# Above this size the CPython pre-check is skipped: it runs in the main process, where neither
+# file-timeout nor a worker's memory cap applies (a 10 MB file took 30 s and 4 GB there). The
+# file goes to a worker, which is bounded.
+LIGHT_CHECK_LIMIT = 256 * 1024
+
+
 def needs_parsing(path: str, data: bytes, extra: tuple[bytes, ...]) -> bool:
     """False only when nothing the extractor reports can be in the file."""
     kind = candidate_kind(data, extra)
     if kind == "light" and not path.endswith(".ipynb"):
-        return light_file_matters(data)
+        return len(data) > LIGHT_CHECK_LIMIT or light_file_matters(data)
     return kind is not None
 
 

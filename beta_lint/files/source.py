@@ -234,6 +234,8 @@ def notebook_cells(text: str) -> tuple[Cell, ...]:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise ReadError(f"notebook is not valid JSON: {error.msg} at line {error.lineno}") from None
+    if isinstance(document, dict) and "worksheets" in document and "cells" not in document:
+        raise ReadError("nbformat 3 is not supported: convert it with `jupyter nbconvert --to notebook`")
     if not isinstance(document, dict) or not isinstance(document.get("cells"), list):
         raise ReadError("notebook has no 'cells' list")
     cells: list[Cell] = []

@@ -32,6 +32,7 @@ class TextFixer(Protocol):
         diagnostics: Sequence[Diagnostic],
         unsafe: bool,
         cell: int | None = None,
+        protected: list[tuple[int, int]] | None = None,
     ) -> tuple[str, list[Diagnostic], list[Diagnostic]]: ...
 
 
@@ -47,6 +48,7 @@ class FixOutcome:
     errors: list[str] = field(default_factory=list)
     applied: list[str] = field(default_factory=list)
     stdin_text: str | None = None
+    stdin_bytes: bytes | None = None  # the fixed standard input, in its own encoding and BOM
 
 
 def describe(diagnostic: Diagnostic) -> str:
@@ -62,9 +64,12 @@ def unchanged_since_lint(result: FileResult, data: bytes) -> None:
         raise FixError("the file changed on disk since it was read; not fixed")
 
 
-def read_original(path: str) -> bytes:
+def read_original(path: str, max_size: int | None = None) -> bytes:
+    """The file's bytes before a fix, read as linting reads them: a FIFO or device put in its
+    place since (which would block, or never end) is refused, and so is a file over the limit."""
+    from beta_lint.files.source import ReadError, read_bytes
+
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as error:
-        raise FixError(f"cannot read: {error.strerror or error}") from None
+        return read_bytes(path, max_size)
+    except ReadError as error:
+        raise FixError(str(error)) from None

@@ -39,6 +39,8 @@ def replace_name(usage: Usage, new: str, source: str) -> Fix | None:
     location = usage.location
     if source[location.offset : location.end_offset] != usage.raw or usage.raw.strip() != usage.name:
         return None
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", new):
+        return None  # written inside the literal as it is: only a plain name can never become code
     note = f"edits the definition of {usage.via}, used wherever it is sent" if usage.via else None
     edit = _edit(location, source, location.offset, location.end_offset, new)
     return Fix("unsafe", f'Replace "{usage.name}" with "{new}"', (edit,), note)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from beta_lint.knowledge.data import TOMLDecodeError, load_toml, rules_dir
+from beta_lint.model import escape_surrogates
 
 Status = Literal["active", "ga", "superseded", "retired", "unknown"]
 STATUSES: tuple[Status, ...] = ("active", "ga", "superseded", "retired", "unknown")
@@ -100,6 +101,23 @@ def _check_date(value: str, where: str) -> str:
     return value
 
 
+# What a registry may name as a beta (its name, successor, conflicts): letters, digits, dots,
+# hyphens and underscores. A fix writes a successor into a string literal as it is, so a name
+# holding a quote, a backslash, a brace or a space could turn into code; such a file is refused.
+_ENTRY_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def _check_names(raw: Mapping[str, Any], where: str) -> None:
+    for key in ("name", "successor", "conflicts"):
+        value = raw.get(key)
+        for item in value if isinstance(value, list) else [value] if isinstance(value, str) else []:
+            if not _ENTRY_NAME_RE.fullmatch(item):
+                raise RegistryError(
+                    f"{where}: key {key!r}: {escape_surrogates(item)!r} is not a beta name "
+                    "(letters, digits, '.', '-', '_')"
+                )
+
+
 def parse_entry(raw: Mapping[str, Any], where: str, origin: str = "registry") -> Beta:
     """Validate one `[[beta]]` table; `where` names the file and entry for error messages."""
     for key, value in raw.items():
@@ -113,6 +131,7 @@ def parse_entry(raw: Mapping[str, Any], where: str, origin: str = "registry") ->
     name = raw.get("name")
     if not isinstance(name, str):
         raise RegistryError(f"{where}: missing key 'name'")
+    _check_names(raw, where)
     where = f"{where} ({name})"
     status = raw.get("status", "unknown" if origin != "registry" else None)
     if status not in STATUSES:

@@ -25,7 +25,7 @@ from beta_lint.files import prefilter
 from beta_lint.files.source import Cell, ReadError, SourceFile, content_digest, load_source, read_bytes
 from beta_lint.knowledge.registry import Registry
 from beta_lint.knowledge.routes import RouteTable, default_route_table
-from beta_lint.model import Diagnostic, Export, Extraction, FileResult, Location, Suppression, Usage
+from beta_lint.model import Diagnostic, Export, Extraction, FileResult, Location, Suppression, Usage, escape_surrogates
 from beta_lint.python.frontend import extract_cell, refuse_pathological
 
 if TYPE_CHECKING:
@@ -95,7 +95,22 @@ class Linter:
                 result = self.lint_source(source)
         except FileTimeout:
             return self._timed_out(path)
+        except UnicodeEncodeError as error:
+            character = escape_surrogates(error.object[error.start : error.start + 1])
+            reason = f"the text holds {character}, a lone surrogate the parser cannot read"
+            return self.failed(path, f"cannot check: {reason}")
+        except MemoryError:
+            from beta_lint.files.isolation import WORKER_MEMORY_BYTES
+
+            limit = f"{WORKER_MEMORY_BYTES >> 30} GiB"
+            return self.failed(path, f"skipped: needs more than a worker's memory limit ({limit}) to check")
+        except (UnicodeError, RecursionError) as error:
+            # Text the parser cannot hold (a lone surrogate from an escape codec) or nesting
+            # and size beyond it: that one file is a BL999, the run goes on.
+            return self.failed(path, f"cannot check: {type(error).__name__}: {_one_line(error)}")
         except Exception as error:
+            if type(error).__name__ == "CSTValidationError":  # CPython accepts it, libcst does not
+                return self.failed(path, f"cannot parse with libcst: {_one_line(error)}")
             error.beta_lint_path = path  # type: ignore[attr-defined]  # the bug report names the file
             raise
         return replace(result, digest=content_digest(data))
@@ -278,3 +293,8 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return escape_surrogates(text[:200])

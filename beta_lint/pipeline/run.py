@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -22,8 +23,20 @@ if TYPE_CHECKING:
     from beta_lint.files.cache import ResultCache
 
 from beta_lint.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, UsageError
+<<<<<<< HEAD
 from beta_lint.pipeline.hierarchy import ConfigTree, Group, LinterByPath
 from beta_lint.pipeline.setup import collect_files, emit_report, load_run_settings
+=======
+from beta_lint.pipeline.setup import (
+    build_linter,
+    build_registry,
+    collect_files,
+    emit_report,
+    load_run_settings,
+    refuse_output_among_inputs,
+    write_stdout_bytes,
+)
+>>>>>>> i14
 
 
 def run_check(paths: list[str], options: dict[str, Any]) -> int:
@@ -40,6 +53,8 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
         raise UsageError(f"output format {output_format!r} is not available")
     errors: list[str] = []
     stdin_data: bytes | None = None
+    if paths != ["-"]:
+        cache_folder(settings, options)  # refused before anything runs, not when a candidate shows up
     if paths == ["-"]:
         stdin_data = sys.stdin.buffer.read()
         files = [options.get("stdin_filename") or "-"]
@@ -47,6 +62,7 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
         if "-" in paths:
             raise UsageError("'-' (standard input) cannot be mixed with other paths")
         files, errors = collect_files(paths, settings, options, include_text)
+        refuse_output_among_inputs(options.get("output_file"), [*paths, *files])
     for error in errors:
         click.echo(f"beta-lint: error: {error}", err=True)
     if errors and not files:
@@ -64,14 +80,20 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
     fixed_counts: dict[str, int] = {}
     fix_failed = False
     if options.get("fix") or options.get("diff"):
-        from beta_lint.fix.apply import apply_fixes
+        import functools
 
+        from beta_lint.fix.apply import apply_fixes
+        from beta_lint.fix.write import WritePolicy, write_atomic
+
+        # --fix-hard-links changes the write policy; otherwise apply_fixes's default writer.
+        writer = {"writer": functools.partial(write_atomic, policy=WritePolicy(hard_links=True))}
         outcome = apply_fixes(
             relinter,
             results,
             unsafe=bool(options.get("unsafe_fixes")),
             write=bool(options.get("fix")) and not options.get("diff"),
             stdin_data=stdin_data,
+            **(writer if options.get("fix_hard_links") else {}),
         )
         results = outcome.results
         fixed_counts = outcome.fixed
@@ -82,7 +104,8 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
             click.echo(outcome.diff, nl=False)
             return EXIT_FINDINGS if outcome.diff else (EXIT_ERROR if fix_failed or errors else EXIT_CLEAN)
         if stdin_data is not None:
-            sys.stdout.write(outcome.stdin_text or stdin_data.decode("utf-8", "replace"))
+            # The fixed input in its own encoding and BOM, or the input's very bytes.
+            write_stdout_bytes(outcome.stdin_bytes if outcome.stdin_bytes is not None else stdin_data)
             return _exit(results, bool(errors) or fix_failed, options)
         if options.get("show_fixes") and outcome.applied:
             for line in outcome.applied:
@@ -96,7 +119,7 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
         for result in results:
             # Source lines are shown for findings in code; a BL999 file may not even be readable.
             if any(d.code != "BL999" for d in result.diagnostics) and result.path not in sources:
-                sources[result.path] = _read_text(result.path, stdin_data)
+                sources[result.path] = _read_text(result.path, stdin_data, linter.max_file_size)
     color = (
         output_format in ("text", "concise")
         and options.get("output_file") is None
@@ -142,9 +165,10 @@ def _lint_group(group: Group, stdin_data: bytes | None, options: dict[str, Any])
 
 def open_cache(settings: Settings, linter: Linter, options: dict[str, Any]) -> ResultCache | None:
     """The cache for this configuration, unless --no-cache."""
-    from beta_lint.files.cache import CACHE_DIR_NAME, ResultCache, config_key
+    from beta_lint.files.cache import ResultCache, config_key
 
-    if options.get("no_cache"):
+    folder = cache_folder(settings, options)
+    if folder is None:
         return None
     from beta_lint.knowledge.data import rules_dir
 
@@ -159,7 +183,21 @@ def open_cache(settings: Settings, linter: Linter, options: dict[str, Any]) -> R
         linter.max_file_size,
         linter.file_timeout,
     )
-    return ResultCache(settings.cache_dir or settings.root / CACHE_DIR_NAME, key)
+    return ResultCache(folder, key)
+
+
+def cache_folder(settings: Settings, options: dict[str, Any]) -> Path | None:
+    """The cache folder for this run (None with --no-cache), refused when it is unsafe to write."""
+    from beta_lint.files.cache import CACHE_DIR_NAME, CacheFolderError, check_cache_folder
+
+    if options.get("no_cache"):
+        return None
+    folder = settings.cache_dir or settings.root / CACHE_DIR_NAME
+    try:
+        check_cache_folder(folder, settings.root)
+    except CacheFolderError as error:
+        raise UsageError(f"cache-dir: {error}") from None
+    return folder
 
 
 def _hide_unsafe(result: FileResult) -> FileResult:
@@ -175,11 +213,11 @@ def _exit(results: Sequence[FileResult], had_errors: bool, options: dict[str, An
     return EXIT_CLEAN
 
 
-def _read_text(path: str, stdin_data: bytes | None) -> str:
+def _read_text(path: str, stdin_data: bytes | None, max_size: int | None) -> str:
     from beta_lint.files.source import ReadError, decode_python, read_bytes
 
     try:
-        data = stdin_data if stdin_data is not None else read_bytes(path)
+        data = stdin_data if stdin_data is not None else read_bytes(path, max_size)
         if path.endswith(PYTHON_SUFFIXES[:2]) or stdin_data is not None:
             return decode_python(data)[0]
         return data.decode("utf-8", "replace")

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -96,7 +98,8 @@ def collect_files(
 
 
 def emit_report(report: str, output_file: Path | None) -> None:
-    """Print the report, or write it to --output-file: valid UTF-8 either way.
+    """Print the report, or write it to --output-file: valid UTF-8 either way, and an I/O error
+    is one line (exit 2).
 
     A str may hold lone surrogates (a file name that is not UTF-8 arrives with surrogate escapes,
     "\\ud800" in linted code evaluates to one): each is written as its \\uXXXX escape, as the
@@ -104,7 +107,48 @@ def emit_report(report: str, output_file: Path | None) -> None:
     """
     report = escape_surrogates(report)
     if output_file is None:
-        click.echo(report, nl=False)
+        if sys.stdout is None:
+            raise UsageError("cannot write the report to standard output: it is closed")
+        try:
+            click.echo(report, nl=False)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            raise UsageError(f"cannot write the report to standard output: {reason}") from None
         return
-    output_file.parent.mkdir(parents=True, exist_ok=True)
-    output_file.write_text(report, encoding="utf-8")
+    try:
+        output_file.parent.mkdir(parents=True, exist_ok=True)
+        with output_file.open("w", encoding="utf-8") as handle:
+            handle.write(report)
+    except OSError as error:
+        raise UsageError(f"cannot write the report to {output_file}: {error.strerror or error}") from None
+
+
+def write_stdout_bytes(data: bytes) -> None:
+    """Bytes to standard output as they are (a fixed standard input keeps its encoding and BOM)."""
+    if sys.stdout is None:
+        raise UsageError("cannot write to standard output: it is closed")
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise UsageError(f"cannot write to standard output: {reason}") from None
+
+
+def refuse_output_among_inputs(output_file: Path | None, inputs: Sequence[str]) -> None:
+    """--output-file must never name a file being linted: the report would overwrite the source."""
+    if output_file is None or not output_file.exists():
+        return  # a file that does not exist yet cannot be an input
+    for name in inputs:
+        try:
+            same = os.path.samefile(name, output_file)
+        except (OSError, ValueError):
+            continue
+        if same:
+            raise UsageError(f"--output-file {output_file} is one of the files being checked; refusing to overwrite it")
