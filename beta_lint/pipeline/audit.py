@@ -32,18 +32,7 @@ from beta_lint.model import FileResult
 from beta_lint.pipeline.hierarchy import ConfigTree
 from beta_lint.pipeline.linter import Linter
 from beta_lint.pipeline.parallel import lint_one, lint_paths
-<<<<<<< HEAD
-from beta_lint.pipeline.setup import collect_files, emit_report, load_run_settings
-=======
-from beta_lint.pipeline.setup import (
-    build_linter,
-    build_registry,
-    collect_files,
-    emit_report,
-    load_run_settings,
-    refuse_output_among_inputs,
-)
->>>>>>> i14
+from beta_lint.pipeline.setup import collect_files, emit_report, load_run_settings, refuse_output_among_inputs
 
 # A progress bar is worth drawing for this many files, or once a run has taken this long.
 _PROGRESS_FILES = 200
@@ -150,7 +139,7 @@ def audit_command(paths: list[str], options: dict[str, Any]) -> int:
         if "-" in paths:
             raise UsageError("'-' (standard input) cannot be mixed with other paths")
         files, errors = collect_files(paths, settings, options, bool(include_text))
-<<<<<<< HEAD
+        refuse_output_among_inputs(options.get("output_file"), [*paths, *files])
         # Each file with the settings of its nearest configuration (as `check`); statuses are
         # judged with the base registry plus what the other configurations add to theirs.
         results = []
@@ -162,11 +151,6 @@ def audit_command(paths: list[str], options: dict[str, Any]) -> int:
             if found.settings is not settings:
                 registry = registry.extended(found.registry.betas.values(), found.registry.allowed)
         results.sort(key=lambda result: result.path)
-=======
-        refuse_output_among_inputs(options.get("output_file"), [*paths, *files])
-        results = lint_files(linter, files, options.get("jobs"), progress=sys.stderr.isatty())
-        scanned = len(files)
->>>>>>> i14
     for error in errors:
         click.echo(f"beta-lint: error: {error}", err=True)
     for result in results:

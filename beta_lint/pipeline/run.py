@@ -23,20 +23,14 @@ if TYPE_CHECKING:
     from beta_lint.files.cache import ResultCache
 
 from beta_lint.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, UsageError
-<<<<<<< HEAD
 from beta_lint.pipeline.hierarchy import ConfigTree, Group, LinterByPath
-from beta_lint.pipeline.setup import collect_files, emit_report, load_run_settings
-=======
 from beta_lint.pipeline.setup import (
-    build_linter,
-    build_registry,
     collect_files,
     emit_report,
     load_run_settings,
     refuse_output_among_inputs,
     write_stdout_bytes,
 )
->>>>>>> i14
 
 
 def run_check(paths: list[str], options: dict[str, Any]) -> int:
