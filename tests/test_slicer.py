@@ -87,3 +87,70 @@ def test_lone_carriage_return_is_not_sliced() -> None:
     # Python ends a line at a lone CR; the scanner counts only LF, so such files are parsed whole.
     text = "x = [1,\\\r]\n" + "y = 1\n" * 700 + "client.beta.messages.create(betas=['x-2025-01-01'])\n"
     assert slicer.slice_source(text, (CANDIDATE_TEXT_RE,)) is None
+
+
+# Decorated and nested code (issue 16): the slice must narrow on real shapes, and still agree.
+DECORATED = (
+    "import functools\nimport anthropic\n\n\n@functools.cache\ndef first():\n    return 1\n\n\n"
+    + FILLER
+    + "@decorator\n@other(x=1)\nclass Unrelated:\n    value = 2\n\n\n"
+    + "FILES = 'files-api-2025-04-14'\n"
+    + "def go():\n    anthropic.Anthropic().beta.messages.create(betas=[FILES])\n"
+)
+NESTED = (
+    "import anthropic\nBETAS = ['files-api-2025-04-14']\n\n\n"
+    # Classes and functions that assign BETAS (or anything) inside bind nothing at module level.
+    + "class Shadow:\n    BETAS = ['other']\n    def m(self):\n        BETAS = []\n        return BETAS\n\n\n"
+    + "def local():\n    BETAS = None\n    for BETAS in range(3):\n        pass\n    return BETAS\n\n\n"
+    + FILLER
+    + "def send(client: anthropic.Anthropic):\n    return client.beta.messages.create(betas=BETAS)\n"
+)
+GLOBAL = (
+    "import anthropic\nBETAS = []\n\n\n"
+    # A function that rebinds a module name through `global` does bind it: it must stay.
+    + "def configure():\n    global BETAS\n    BETAS = ['fast-mode-2026-02-01']\n\n\n"
+    + FILLER
+    + "def send(client: anthropic.Anthropic):\n    return client.beta.messages.create(betas=BETAS)\n"
+)
+
+
+def _kept(text: str) -> str:
+    piece = slicer.slice_source(text, (CANDIDATE_TEXT_RE,))
+    assert piece is not None
+    return piece.text
+
+
+def test_a_decorated_statement_does_not_swallow_the_rest() -> None:
+    kept = _kept(DECORATED)
+    # The send and the constant it sends are kept; the decorated function at the top, the
+    # decorated class and the filler (none of which the send needs) are not.
+    assert "def go():" in kept and "FILES = 'files-api-2025-04-14'" in kept
+    assert "def first" not in kept and "@functools.cache" not in kept
+    assert "class Unrelated" not in kept and "@decorator" not in kept
+    assert "def helper_0" not in kept
+
+
+def test_a_decorator_stays_with_what_it_decorates() -> None:
+    send = "@route('/x')\n@auth\ndef handler():\n    return {'anthropic-beta': 'x-2025-01-01'}\n"
+    text = "import anthropic\n" + FILLER + send
+    kept = _kept(text)
+    assert "@route('/x')\n@auth\ndef handler():\n" in kept
+
+
+def test_names_assigned_inside_a_class_or_function_bind_nothing_at_module_level() -> None:
+    kept = _kept(NESTED)
+    assert "BETAS = ['files-api-2025-04-14']" in kept and "def send(" in kept
+    assert "class Shadow" not in kept
+    assert "def local" not in kept
+
+
+def test_a_global_statement_binds_the_module_name() -> None:
+    kept = _kept(GLOBAL)
+    assert "def configure():" in kept
+
+
+@pytest.mark.parametrize("text", [DECORATED, NESTED, GLOBAL], ids=["decorated", "nested", "global"])
+def test_narrowed_slices_equal_whole(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole, sliced = _both(text, monkeypatch)
+    assert whole == sliced
+    assert whole[0]  # each sends a beta that is reported: the comparison is not of two empties

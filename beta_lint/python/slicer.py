@@ -77,17 +77,34 @@ def _statements(text: str) -> list[tuple[int, int]] | None:
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(text)
         spans.append((start, end))
-    # A decorator belongs to the statement it decorates.
+    # A decorator belongs to the statement it decorates: a span joins the one before it only
+    # when that raw span is a decorator line (not when the merged span began with one, which
+    # would fold every later statement into the first decorated one).
     merged: list[tuple[int, int]] = []
+    previous_is_decorator = False
     for start, end in spans:
-        if merged and text.startswith("@", merged[-1][0]):
+        if merged and previous_is_decorator:
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
+        previous_is_decorator = text.startswith("@", start)
     return merged
 
 
+_DEFINITION_RE = re.compile(r"(?:@[^\n]*\n[ \t]*)*(?:(?:async[ \t]+)?def|class)[ \t]+(?P<name>\w+)")
+_GLOBAL_RE = re.compile(r"^[ \t]+(?:global|nonlocal)\b", re.MULTILINE)
+
+
 def _bound_names(statement: str) -> set[str]:
+    """The module-level names a top-level statement binds.
+
+    A `def` or `class` binds its own name only: what is assigned inside it is local to it (or
+    a class attribute), unless a `global` statement says otherwise. Other compound statements
+    (`if`, `for`, `try`, `with`) bind at module level whatever their bodies assign.
+    """
+    definition = _DEFINITION_RE.match(statement)
+    if definition is not None and not _GLOBAL_RE.search(statement):
+        return {definition.group("name")}
     names: set[str] = set()
     for match in _BIND_RE.finditer(statement):
         for group in ("def", "cls", "assign", "mutate", "item", "alias", "loop"):
