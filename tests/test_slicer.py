@@ -154,3 +154,42 @@ def test_narrowed_slices_equal_whole(text: str, monkeypatch: pytest.MonkeyPatch)
     whole, sliced = _both(text, monkeypatch)
     assert whole == sliced
     assert whole[0]  # each sends a beta that is reported: the comparison is not of two empties
+
+
+# Dated text that cannot be reported from its own statement is no reason to parse it (issue 16).
+SLUGS = "class AdminTests:\n" + "".join(
+    f"    def test_{i}(self):\n        self.assertContains(r, 'here-is-a-stacked-inline-2011-12-{1 + i % 28:02d}')\n"
+    for i in range(400)
+)
+PRECISE = [
+    # A registry name is reported wherever it is written, even in an assertion.
+    "import anthropic\n" + SLUGS + "class Other:\n    def test(self):\n        assert x == 'files-api-2025-04-14'\n",
+    # A dated constant with no beta in its name, sent from elsewhere: brought in by its name.
+    "import anthropic\nFLAG = 'my-feature-2025-05-05'\n"
+    + SLUGS
+    + "anthropic.Anthropic().beta.messages.create(betas=[FLAG])\n",
+    # Under a header key held by a constant: the statement says "headers".
+    "import httpx\nKEY = 'anthropic-beta'\n" + SLUGS + "httpx.post(url, headers={KEY: 'my-feature-2025-05-05'})\n",
+    # A beta-named variable holding dated text.
+    "import os\n" + SLUGS + "MY_BETA = 'files-api-2025-04-14'\n",
+]
+
+
+@pytest.mark.parametrize("text", PRECISE, ids=["registry-name", "constant", "header-key", "beta-named"])
+def test_dated_text_that_can_be_reported_is_still_found(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole, sliced = _both(text, monkeypatch)
+    assert whole == sliced
+    assert whole[0]  # something is reported: the slice did not lose it
+    assert "class AdminTests" not in _kept_precise(text)  # and the slugs were not parsed
+
+
+def _kept_precise(text: str) -> str:
+    piece = slicer.slice_source(text, (CANDIDATE_TEXT_RE,), frozenset(make_linter().registry.betas))
+    assert piece is not None
+    return piece.text
+
+
+def test_a_file_of_dated_slugs_alone_is_not_parsed_at_all() -> None:
+    # Nothing in it can be reported: the slice is empty, imports included.
+    assert _kept_precise("import unittest\n" + SLUGS) == ""
+    assert _kept_precise(SLUGS) == ""

@@ -117,18 +117,74 @@ def _bound_names(statement: str) -> set[str]:
     return names
 
 
-def slice_source(text: str, candidates: Iterable[re.Pattern[str]]) -> Slice | None:
-    """The statements that matter, or None to parse the whole file."""
+# Dated text ("here-is-a-slug-2011-12-17"), which alone makes a statement a candidate.
+_DATED_RE = re.compile(r"[A-Za-z0-9]-(?:19|20)\d\d-\d{1,2}-\d{1,2}")
+# Words without which dated text in a statement cannot be reported from that statement: a beta
+# is sent (`betas`, `.beta.`), named (`SOME_BETA = ...`) or put under a header key there.
+_SENDING_WORDS = ("beta", "header")
+
+
+def _names_pattern(names: frozenset[str]) -> re.Pattern[str] | None:
+    ordered = sorted(names, key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in ordered)) if ordered else None
+
+
+_NAMES_PATTERNS: dict[frozenset[str], re.Pattern[str] | None] = {}
+
+
+def _is_seed(body: str, patterns: list[re.Pattern[str]], registry: re.Pattern[str] | None, precise: bool) -> bool:
+    """Whether a statement holds something the extractor may report from it.
+
+    Without `precise`, any candidate match. With it, a statement whose only matches are dated
+    text is no seed unless it also says beta or header, or holds a registry name: a dated
+    string is reported on its own only when it is a registry name or held by a beta-named
+    variable, and otherwise only when a send site or header mapping uses it, which is then
+    a seed itself and brings the statement in through the names it uses (the fixed point).
+    So a test class full of dated slugs, or a dict of dated release keys, is not parsed.
+    """
+    matches = [match for pattern in patterns for match in pattern.finditer(body)]
+    if not matches:
+        return False
+    if not precise:
+        return True
+    if any(_DATED_RE.fullmatch(match.group()) is None for match in matches):
+        return True
+    lowered = body.lower()
+    if any(word in lowered for word in _SENDING_WORDS):
+        return True
+    return registry is not None and registry.search(body) is not None
+
+
+def slice_source(
+    text: str, candidates: Iterable[re.Pattern[str]], registry_names: frozenset[str] | None = None
+) -> Slice | None:
+    """The statements that matter, or None to parse the whole file.
+
+    With `registry_names`, statements whose only candidates are dated text that cannot be
+    reported from there are not kept for it (see `_is_seed`); a file left with nothing to
+    report gives an empty slice.
+    """
     if text.count("\n") < SLICE_MIN_LINES:
         return None
     if re.search("\r(?!\n)", text):
         return None  # a lone CR ends a line for Python but not for this scanner: parse whole
     spans = _statements(text)
-    if spans is None or len(spans) < 2:
+    if spans is None:
         return None
     patterns = list(candidates)
+    precise = registry_names is not None
+    registry = None
+    if registry_names is not None:
+        if registry_names not in _NAMES_PATTERNS:
+            _NAMES_PATTERNS[registry_names] = _names_pattern(registry_names)
+        registry = _NAMES_PATTERNS[registry_names]
     bodies = [text[start:end] for start, end in spans]
-    keep = [bool(_IMPORT_RE.match(body)) or any(p.search(body) for p in patterns) for body in bodies]
+    seeds = [_is_seed(body, patterns, registry, precise) for body in bodies]
+    if precise and not any(seeds):
+        return Slice("", ())  # nothing in the file can be reported
+    if len(spans) < 2:
+        return None
+    keep = [seed or bool(_IMPORT_RE.match(body)) for seed, body in zip(seeds, bodies, strict=True)]
     if not any(keep):
         return None
     # What a statement binds is asked of those not yet kept (and of kept client definitions):
