@@ -187,7 +187,11 @@ class Linter:
         return self.finish(path, [self.parse_error(path, message)], [], [])
 
     def _timed_out(self, path: str) -> FileResult:
-        return self.failed(path, f"skipped: took longer than {self.file_timeout:g} s to check (file-timeout)")
+        return self.failed(
+            path,
+            f"skipped: took longer than {self.file_timeout:g} s to check (file-timeout), "
+            "the guard against pathological input",
+        )
 
     def lost(self, path: str, data: bytes | None, lost: Lost) -> FileResult:
         """The BL999 for a file whose checking process crashed or ran out of time."""
