@@ -39,6 +39,7 @@ def _python_files() -> list[Path]:
 def _both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
     """What a user sees (every rule's diagnostics and every usage), parsed whole and sliced."""
     linter = make_linter()
+    monkeypatch.setattr(slicer, "SLICE_MIN_LINES", 10**9)  # the samples are large: really whole
     whole = linter.lint("f.py", text.encode())
     monkeypatch.setattr(slicer, "SLICE_MIN_LINES", 0)
     sliced = linter.lint("f.py", text.encode())
@@ -193,3 +194,31 @@ def test_a_file_of_dated_slugs_alone_is_not_parsed_at_all() -> None:
     # Nothing in it can be reported: the slice is empty, imports included.
     assert _kept_precise("import unittest\n" + SLUGS) == ""
     assert _kept_precise(SLUGS) == ""
+
+
+def _both_every_rule(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    """As `_both`, with every rule on (BL901, unused suppressions, is off by default)."""
+    linter = make_linter(["BL"])
+    monkeypatch.setattr(slicer, "SLICE_MIN_LINES", 10**9)
+    whole = linter.lint("f.py", text.encode())
+    monkeypatch.setattr(slicer, "SLICE_MIN_LINES", 0)
+    sliced = linter.lint("f.py", text.encode())
+    return (whole.diagnostics, whole.usages), (sliced.diagnostics, sliced.usages)
+
+
+def test_an_unused_suppression_far_from_any_beta_is_still_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (
+        "import anthropic\nx = 1  # noqa: BL101\n"
+        + FILLER
+        + "anthropic.Anthropic().beta.messages.create(betas=['files-api-2025-04-14'])\n"
+    )
+    whole, sliced = _both_every_rule(text, monkeypatch)
+    assert [d.code for d in whole[0]] == ["BL901", "BL101"]  # type: ignore[index]
+    assert sliced == whole
+
+
+@pytest.mark.parametrize("path", _python_files(), ids=lambda p: str(p.relative_to(HERE)))
+def test_sliced_equals_whole_on_corpus_with_every_rule(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text, _ = decode_python(path.read_bytes())
+    whole, sliced = _both_every_rule(text, monkeypatch)
+    assert whole == sliced

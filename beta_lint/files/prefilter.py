@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from beta_lint.files.source import CANDIDATE_TEXT_RE, candidate_kind, light_file_matters
+from beta_lint.files.source import CANDIDATE_TEXT_RE, ReadError, candidate_kind, decode_python, light_file_matters
 from beta_lint.knowledge.registry import Registry, looks_like_beta
 
 
@@ -24,12 +24,41 @@ def extra_names(registry: Registry) -> tuple[bytes, ...]:
     return tuple(sorted(n.encode() for n in names if n))
 
 
-def needs_parsing(path: str, data: bytes, extra: tuple[bytes, ...]) -> bool:
-    """False only when nothing the extractor reports can be in the file."""
+def dated_names(registry: Registry) -> tuple[bytes, ...]:
+    """The registry's dated names: a string equal to one is reported wherever it is written."""
+    return tuple(sorted(n.encode() for n in registry.names() if looks_like_beta(n)))
+
+
+# Without one of these words, dated text cannot be reported from anywhere in a file: a dated
+# string is reported only when it is a registry name, held by a beta-named variable, sent
+# (`betas=`, `.beta.`), put under a header, or named in a suppression comment's line.
+_REPORTING_WORDS = (b"beta", b"header", b"noqa")
+
+
+def needs_parsing(path: str, data: bytes, extra: tuple[bytes, ...], dated: tuple[bytes, ...] | None = None) -> bool:
+    """False only when nothing the extractor reports can be in the file.
+
+    With `dated` (the registry's dated names), a file whose only candidates are dated text is
+    settled on its bytes when none of the words that could report it is there: a 25k-line
+    test module full of dated slugs costs a scan, not CPython's parser over all of it.
+    """
     kind = candidate_kind(data, extra)
     if kind == "light" and not path.endswith(".ipynb"):
+        if dated is not None and not _may_report_dated_text(data, dated):
+            try:
+                decode_python(data)
+            except ReadError:
+                return True  # the pipeline reports why it cannot read it
+            return False
         return light_file_matters(data)
     return kind is not None
+
+
+def _may_report_dated_text(data: bytes, dated: tuple[bytes, ...]) -> bool:
+    lowered = data.lower()
+    if any(word in lowered for word in _REPORTING_WORDS):
+        return True
+    return any(name in data for name in dated)
 
 
 def candidate_patterns(extra: tuple[bytes, ...]) -> tuple[re.Pattern[str], ...]:

@@ -55,11 +55,15 @@ class Linter:
         """The prefilter: False only when nothing the extractor reports can be in the file."""
         if not self.prefilter:
             return True
-        return prefilter.needs_parsing(path, data, self.extra_names)
+        return prefilter.needs_parsing(path, data, self.extra_names, self.dated_names)
 
     @functools.cached_property
     def extra_names(self) -> tuple[bytes, ...]:
         return prefilter.extra_names(self.registry)
+
+    @functools.cached_property
+    def dated_names(self) -> tuple[bytes, ...]:
+        return prefilter.dated_names(self.registry)
 
     def candidate_patterns(self) -> tuple[re.Pattern[str], ...]:
         return prefilter.candidate_patterns(self.extra_names) if self.slicing else ()
