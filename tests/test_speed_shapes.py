@@ -155,3 +155,14 @@ def test_an_undecodable_file_with_dated_text_is_still_reported(tmp_path: Path) -
     path.write_bytes(b"x = 'release-2011-12-17'  # caf\xe9\n")
     assert make_linter().needs_parsing(str(path), path.read_bytes())
     assert [d.code for d in make_linter().lint(str(path)).diagnostics] == ["BL999"]
+
+
+def test_extra_names_with_dates_in_them_still_make_a_file_a_candidate() -> None:
+    from beta_lint.files.source import candidate_kind
+
+    extra = (b"/v1/agents", b"claude-code-20250219", b"legacy-1999-01-01-x", b"plain-name")
+    # Each name alone makes the file one to parse, whichever search finds it.
+    for name in extra:
+        assert candidate_kind(b"x = '" + name + b"'\n", extra) == "parse", name
+    assert candidate_kind(b"x = 'claude-code'  # -2025 -1999\n", extra) is None
+    assert candidate_kind(b"x = '/v1/models'\n", extra) is None
