@@ -222,3 +222,89 @@ def test_sliced_equals_whole_on_corpus_with_every_rule(path: Path, monkeypatch: 
     text, _ = decode_python(path.read_bytes())
     whole, sliced = _both_every_rule(text, monkeypatch)
     assert whole == sliced
+
+
+# A large class is split into its members: only the methods that matter are parsed (issue 16).
+METHODS = "".join(f"    def helper_{i}(self, x):\n        return x + {i}\n\n" for i in range(40))
+CLASSES = {
+    # The client set in __init__, a class attribute, a factory method with client-wide headers.
+    "self-attributes": "import anthropic\n\n\nclass Agent:\n    BETAS = ['files-api-2025-04-14']\n\n"
+    "    def __init__(self):\n        self.client = anthropic.Anthropic()\n\n"
+    + METHODS
+    + "    def run(self):\n        return self.client.beta.messages.create(betas=self.BETAS)\n\n"
+    "    def _wide(self):\n"
+    "        return anthropic.Anthropic(default_headers={'anthropic-beta': 'compact-2026-01-12'})\n\n"
+    "    def other(self):\n        return self._wide().files.list()\n" + FILLER,
+    # Decorated methods, a nested class, a method reached through the name it is called by.
+    "decorated-nested": "import anthropic\n\n\n@decorate\nclass Tools:\n    @property\n    def client(self):\n"
+    "        return anthropic.Anthropic()\n\n" + METHODS + "    class Inner:\n        NAME = 'files-api-2025-04-14'\n\n"
+    "    @staticmethod\n    def names():\n        return [Tools.Inner.NAME]\n\n"
+    "    def send(self):\n        return self.client.beta.messages.create(betas=self.names())\n" + FILLER,
+    # A subclass whose parent sets the client; a method that rebinds a module name.
+    "subclass-global": "import anthropic\nBETAS = []\n\n\n"
+    "class Base:\n    def __init__(self):\n        self.client = anthropic.Anthropic()\n"
+    + METHODS
+    + "\n\nclass Child(Base):\n"
+    + METHODS
+    + "    def configure(self):\n        global BETAS\n        BETAS = ['files-api-2025-04-14']\n\n"
+    "    def send(self):\n        return self.client.beta.messages.create(betas=BETAS)\n" + FILLER,
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLASSES))
+def test_a_large_class_is_parsed_by_the_methods_that_matter(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = CLASSES[name]
+    kept = _kept_precise(text)
+    assert "def helper_0(self" not in kept  # the filler methods are not parsed
+    whole, sliced = _both_every_rule(text, monkeypatch)
+    assert whole == sliced
+    assert whole[0]  # the betas are reported
+
+
+# Generated files: random mixes of the shapes above, sliced and whole, with every rule on.
+_TOP = [
+    "FILES = 'files-api-2025-04-14'\n",
+    "SLUG = 'here-is-a-slug-2011-12-17'\n",
+    "MY_BETAS = ['compact-2026-01-12', 'output-128k-2025-02-19']\n",
+    "client = anthropic.Anthropic()\n",
+    "wide = anthropic.Anthropic(default_headers={'anthropic-beta': 'computer-use-2025-01-24'})\n",
+    "@decorator\ndef plain():\n    return 1\n",
+    "def send():\n    return client.beta.messages.create(betas=[FILES])\n",
+    "def send_more():\n    return client.beta.messages.create(betas=MY_BETAS + [SLUG])\n",
+    "def listing():\n    return wide.files.list()\n",
+    "HEADERS = {'anthropic-beta': 'mcp-client-2025-04-04'}\n",
+    "x = 1  # noqa: BL101\n",
+    "if FLAG:\n    MY_BETAS.append('fast-mode-2026-02-01')\n",
+]
+_MEMBERS = [
+    "    BETAS = ['files-api-2025-04-14']\n",
+    "    def __init__(self):\n        self.client = anthropic.Anthropic()\n",
+    "    def run(self):\n        return self.client.beta.messages.create(betas=self.BETAS)\n",
+    "    @property\n    def names(self):\n        return [FILES, 'here-is-a-slug-2011-12-17']\n",
+    "    def use(self):\n        return self.client.beta.messages.create(betas=self.names)\n",
+    "    def test_slug(self):\n        assert page('here-is-a-slug-2011-12-17')\n",
+    "    def helper(self, x):\n        return x + 1\n",
+    "    def quiet(self):\n        return 2  # noqa: BL102\n",
+]
+
+
+def _generated(seed: int) -> str:
+    import random
+
+    pick = random.Random(seed)
+    parts = ["import anthropic\n\n\n"]
+    for _ in range(pick.randint(6, 14)):
+        if pick.random() < 0.4:
+            members = [pick.choice(_MEMBERS) for _ in range(pick.randint(15, 30))]
+            base = pick.choice(["", "(Base)", ""])
+            parts.append(f"class Thing{len(parts)}{base}:\n" + "\n".join(members) + "\n\n")
+        else:
+            parts.append(pick.choice(_TOP) + "\n\n")
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_generated_files_sliced_equal_whole(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = _generated(seed)
+    whole, sliced = _both_every_rule(text, monkeypatch)
+    assert whole == sliced
