@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import make_linter, run_cli
 
 import beta_lint.python.slicer as slicer
@@ -121,42 +122,63 @@ def test_the_same_tree_gives_byte_identical_output_while_another_job_runs(tmp_pa
     assert loaded.returncode == quiet.returncode
 
 
-# The prefilter settles dated text on bytes when no word that could report it is in the file.
-SETTLED = {
-    "slugs.py": "def test():\n    assert page('here-is-a-stacked-inline-2011-12-17')\n",
-    "releases.py": "RELEASES = {'release-2011-12-17': 1, 'build-2020-01-02': 2}\n",
-}
-STILL_PARSED = {
+# Dated text in a large file with no word that could report it skips CPython's parser, and the
+# slicer keeps only what another module may import (issue 16).
+STILL_REPORTED = {
     "registry_name.py": "def test():\n    assert value == 'files-api-2025-04-14'\n",
     "beta_named.py": "MY_BETA = 'my-feature-2025-05-05'\n",
-    "header.py": "import httpx\nhttpx.post(u, headers={KEY: 'my-feature-2025-05-05'})\n",
     "noqa.py": "x = 'release-2011-12-17'  # noqa: BL101\n",
 }
 
 
-def test_dated_text_without_a_reporting_word_is_settled_on_bytes(tmp_path: Path) -> None:
+def test_small_files_with_dated_text_report_what_the_whole_pipeline_reports(tmp_path: Path) -> None:
     from dataclasses import replace
 
     linter = make_linter(["BL"])
-    for name, code in {**SETTLED, **STILL_PARSED}.items():
+    for name, code in STILL_REPORTED.items():
         path = tmp_path / name
         path.write_text(code)
-        data = path.read_bytes()
-        assert linter.needs_parsing(str(path), data) is (name in STILL_PARSED), name
-        # Whatever the prefilter decides, what is reported is what the whole pipeline reports.
-        unfiltered = replace(linter, prefilter=False).lint(str(path), data)
-        assert linter.lint(str(path), data).diagnostics == unfiltered.diagnostics, name
-    # These report something: the comparison above is not between two empties. (header.py
-    # is parsed only to be safe: its key comes from elsewhere, so it reports nothing alone.)
-    reported = {name for name in STILL_PARSED if linter.lint(str(tmp_path / name)).diagnostics}
-    assert reported == {"registry_name.py", "beta_named.py", "noqa.py"}
+        filtered = linter.lint(str(path)).diagnostics
+        assert filtered == replace(linter, prefilter=False).lint(str(path)).diagnostics, name
+        assert filtered, name  # each reports something: the comparison is not of two empties
 
 
-def test_an_undecodable_file_with_dated_text_is_still_reported(tmp_path: Path) -> None:
-    path = tmp_path / "latin.py"
-    path.write_bytes(b"x = 'release-2011-12-17'  # caf\xe9\n")
-    assert make_linter().needs_parsing(str(path), path.read_bytes())
-    assert [d.code for d in make_linter().lint(str(path)).diagnostics] == ["BL999"]
+def test_a_large_module_of_dated_slugs_is_neither_ast_parsed_nor_libcst_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import libcst
+
+    import beta_lint.files.prefilter as prefilter
+
+    text = admin_tests_module(800) + "\nclass More:\n    RELEASES = {'release-2011-12-17': 1}\n"
+    path = tmp_path / "test_admin.py"
+    path.write_text(text)
+
+    def refuse(data: bytes) -> bool:
+        raise AssertionError("CPython's parser was asked about a file the byte check settles")
+
+    parsed: list[int] = []
+    real_parse = libcst.parse_module
+
+    def record(source: str, *args: object, **kwargs: object) -> libcst.Module:
+        parsed.append(len(source))
+        return real_parse(source, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(prefilter, "light_file_matters", refuse)
+    monkeypatch.setattr(libcst, "parse_module", record)
+    assert make_linter(["BL"]).lint(str(path)).diagnostics == ()
+    assert parsed == [0]  # the slice is empty: libcst parsed nothing of it
+
+
+def test_a_large_constants_module_without_beta_words_is_still_imported_from(tmp_path: Path) -> None:
+    (tmp_path / "beta-lint.toml").write_text("")
+    filler = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(200))
+    (tmp_path / "settings.py").write_text("EXTRA = ['computer-use-2025-04-29']\n" + filler)
+    (tmp_path / "client.py").write_text(
+        "import anthropic\nfrom settings import EXTRA\nanthropic.Anthropic().beta.messages.create(betas=EXTRA)\n"
+    )
+    done = run_cli("check", "--no-cache", "--output-format", "concise", "--select", "BL002", ".", cwd=tmp_path)
+    assert "settings.py:1:11: BL002" in done.stdout, done.stdout + done.stderr
 
 
 def test_extra_names_with_dates_in_them_still_make_a_file_a_candidate() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from beta_lint.files.source import CANDIDATE_TEXT_RE, ReadError, candidate_kind, decode_python, light_file_matters
+from beta_lint.files.source import CANDIDATE_TEXT_RE, candidate_kind, light_file_matters
 from beta_lint.knowledge.registry import Registry, looks_like_beta
 
 
@@ -35,21 +35,21 @@ def dated_names(registry: Registry) -> tuple[bytes, ...]:
 _REPORTING_WORDS = (b"beta", b"header", b"noqa")
 
 
-def needs_parsing(path: str, data: bytes, extra: tuple[bytes, ...], dated: tuple[bytes, ...] | None = None) -> bool:
+def needs_parsing(
+    path: str, data: bytes, extra: tuple[bytes, ...], dated: tuple[bytes, ...] | None = None, sliced_from: int = 0
+) -> bool:
     """False only when nothing the extractor reports can be in the file.
 
-    With `dated` (the registry's dated names), a file whose only candidates are dated text is
-    settled on its bytes when none of the words that could report it is there: a 25k-line
-    test module full of dated slugs costs a scan, not CPython's parser over all of it.
+    With `dated` (the registry's dated names), a file of `sliced_from` lines or more whose only
+    candidates are dated text, and that holds none of the words that could report it, goes
+    straight to the extractor without CPython's parser: the slicer keeps only its module
+    constants (another module may import them), so a 25k-line test module full of dated slugs
+    costs a scan there, not a parse of all of it here.
     """
     kind = candidate_kind(data, extra)
     if kind == "light" and not path.endswith(".ipynb"):
-        if dated is not None and not _may_report_dated_text(data, dated):
-            try:
-                decode_python(data)
-            except ReadError:
-                return True  # the pipeline reports why it cannot read it
-            return False
+        if dated is not None and data.count(b"\n") >= sliced_from and not _may_report_dated_text(data, dated):
+            return True
         return light_file_matters(data)
     return kind is not None
 

@@ -55,7 +55,11 @@ class Linter:
         """The prefilter: False only when nothing the extractor reports can be in the file."""
         if not self.prefilter:
             return True
-        return prefilter.needs_parsing(path, data, self.extra_names, self.dated_names)
+        if not self.slicing:
+            return prefilter.needs_parsing(path, data, self.extra_names)
+        from beta_lint.python.slicer import SLICE_MIN_LINES  # read here: tests change it
+
+        return prefilter.needs_parsing(path, data, self.extra_names, self.dated_names, SLICE_MIN_LINES)
 
     @functools.cached_property
     def extra_names(self) -> tuple[bytes, ...]:

@@ -132,11 +132,20 @@ def _names_pattern(names: frozenset[str]) -> re.Pattern[str] | None:
 _NAMES_PATTERNS: dict[frozenset[str], re.Pattern[str] | None] = {}
 
 
-def _is_seed(body: str, patterns: list[re.Pattern[str]], registry: re.Pattern[str] | None, precise: bool) -> bool:
+# Top-level statements whose dated text another module cannot import: definitions (a
+# constant inside a def or class is no module constant) and dict literals (never exported).
+_NOT_EXPORTED_RE = re.compile(r"(?:@[^\n]*\n)*(?:(?:async[ \t]+)?def|class)[ \t]|\w+[ \t]*(?::[^=\n]*)?=[ \t]*\{")
+
+
+def _is_seed(
+    body: str, patterns: list[re.Pattern[str]], registry: re.Pattern[str] | None, precise: bool, top: bool = False
+) -> bool:
     """Whether a statement holds something the extractor may report from it.
 
     Without `precise`, any candidate match. With it, a statement whose only matches are dated
-    text is no seed unless it also says beta or header, or holds a registry name: a dated
+    text is no seed unless it also says beta or header, holds a registry name, or is a
+    top-level statement other than a definition or a dict (a module constant that another
+    module may import: `top`): a dated
     string is reported on its own only when it is a registry name or held by a beta-named
     variable, and otherwise only when a send site or header mapping uses it, which is then
     a seed itself and brings the statement in through the names it uses (the fixed point).
@@ -154,6 +163,8 @@ def _is_seed(body: str, patterns: list[re.Pattern[str]], registry: re.Pattern[st
         return True
     if any(word in lowered for word in _SENDING_WORDS):
         return True
+    if top and not _NOT_EXPORTED_RE.match(body):
+        return True  # a module constant: another module may import and send it
     return registry is not None and registry.search(body) is not None
 
 
@@ -272,7 +283,9 @@ def slice_source(
         registry = _NAMES_PATTERNS[registry_names]
     units = _units(text, spans)
     bodies = [text[start:end] for start, end, _parent, _kind in units]
-    seeds = [_is_seed(body, patterns, registry, precise) for body in bodies]
+    seeds = [
+        _is_seed(body, patterns, registry, precise, unit[2] is None) for body, unit in zip(bodies, units, strict=True)
+    ]
     if precise and not any(seeds):
         return Slice("", ())  # nothing in the file can be reported
     if len(spans) < 2 and len(units) == len(spans):
