@@ -39,6 +39,7 @@ def _python_files() -> list[Path]:
 def _both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
     """What a user sees (every rule's diagnostics and every usage), parsed whole and sliced."""
     linter = make_linter()
+    monkeypatch.setattr(slicer, "SLICE_MIN_LINES", 10**9)  # the samples are large: really whole
     whole = linter.lint("f.py", text.encode())
     monkeypatch.setattr(slicer, "SLICE_MIN_LINES", 0)
     sliced = linter.lint("f.py", text.encode())
@@ -87,3 +88,223 @@ def test_lone_carriage_return_is_not_sliced() -> None:
     # Python ends a line at a lone CR; the scanner counts only LF, so such files are parsed whole.
     text = "x = [1,\\\r]\n" + "y = 1\n" * 700 + "client.beta.messages.create(betas=['x-2025-01-01'])\n"
     assert slicer.slice_source(text, (CANDIDATE_TEXT_RE,)) is None
+
+
+# Decorated and nested code (issue 16): the slice must narrow on real shapes, and still agree.
+DECORATED = (
+    "import functools\nimport anthropic\n\n\n@functools.cache\ndef first():\n    return 1\n\n\n"
+    + FILLER
+    + "@decorator\n@other(x=1)\nclass Unrelated:\n    value = 2\n\n\n"
+    + "FILES = 'files-api-2025-04-14'\n"
+    + "def go():\n    anthropic.Anthropic().beta.messages.create(betas=[FILES])\n"
+)
+NESTED = (
+    "import anthropic\nBETAS = ['files-api-2025-04-14']\n\n\n"
+    # Classes and functions that assign BETAS (or anything) inside bind nothing at module level.
+    + "class Shadow:\n    BETAS = ['other']\n    def m(self):\n        BETAS = []\n        return BETAS\n\n\n"
+    + "def local():\n    BETAS = None\n    for BETAS in range(3):\n        pass\n    return BETAS\n\n\n"
+    + FILLER
+    + "def send(client: anthropic.Anthropic):\n    return client.beta.messages.create(betas=BETAS)\n"
+)
+GLOBAL = (
+    "import anthropic\nBETAS = []\n\n\n"
+    # A function that rebinds a module name through `global` does bind it: it must stay.
+    + "def configure():\n    global BETAS\n    BETAS = ['fast-mode-2026-02-01']\n\n\n"
+    + FILLER
+    + "def send(client: anthropic.Anthropic):\n    return client.beta.messages.create(betas=BETAS)\n"
+)
+
+
+def _kept(text: str) -> str:
+    piece = slicer.slice_source(text, (CANDIDATE_TEXT_RE,))
+    assert piece is not None
+    return piece.text
+
+
+def test_a_decorated_statement_does_not_swallow_the_rest() -> None:
+    kept = _kept(DECORATED)
+    # The send and the constant it sends are kept; the decorated function at the top, the
+    # decorated class and the filler (none of which the send needs) are not.
+    assert "def go():" in kept and "FILES = 'files-api-2025-04-14'" in kept
+    assert "def first" not in kept and "@functools.cache" not in kept
+    assert "class Unrelated" not in kept and "@decorator" not in kept
+    assert "def helper_0" not in kept
+
+
+def test_a_decorator_stays_with_what_it_decorates() -> None:
+    send = "@route('/x')\n@auth\ndef handler():\n    return {'anthropic-beta': 'x-2025-01-01'}\n"
+    text = "import anthropic\n" + FILLER + send
+    kept = _kept(text)
+    assert "@route('/x')\n@auth\ndef handler():\n" in kept
+
+
+def test_names_assigned_inside_a_class_or_function_bind_nothing_at_module_level() -> None:
+    kept = _kept(NESTED)
+    assert "BETAS = ['files-api-2025-04-14']" in kept and "def send(" in kept
+    assert "class Shadow" not in kept
+    assert "def local" not in kept
+
+
+def test_a_global_statement_binds_the_module_name() -> None:
+    kept = _kept(GLOBAL)
+    assert "def configure():" in kept
+
+
+@pytest.mark.parametrize("text", [DECORATED, NESTED, GLOBAL], ids=["decorated", "nested", "global"])
+def test_narrowed_slices_equal_whole(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole, sliced = _both(text, monkeypatch)
+    assert whole == sliced
+    assert whole[0]  # each sends a beta that is reported: the comparison is not of two empties
+
+
+# Dated text that cannot be reported from its own statement is no reason to parse it (issue 16).
+SLUGS = "class AdminTests:\n" + "".join(
+    f"    def test_{i}(self):\n        self.assertContains(r, 'here-is-a-stacked-inline-2011-12-{1 + i % 28:02d}')\n"
+    for i in range(400)
+)
+PRECISE = [
+    # A registry name is reported wherever it is written, even in an assertion.
+    "import anthropic\n" + SLUGS + "class Other:\n    def test(self):\n        assert x == 'files-api-2025-04-14'\n",
+    # A dated constant with no beta in its name, sent from elsewhere: brought in by its name.
+    "import anthropic\nFLAG = 'my-feature-2025-05-05'\n"
+    + SLUGS
+    + "anthropic.Anthropic().beta.messages.create(betas=[FLAG])\n",
+    # Under a header key held by a constant: the statement says "headers".
+    "import httpx\nKEY = 'anthropic-beta'\n" + SLUGS + "httpx.post(url, headers={KEY: 'my-feature-2025-05-05'})\n",
+    # A beta-named variable holding dated text.
+    "import os\n" + SLUGS + "MY_BETA = 'files-api-2025-04-14'\n",
+]
+
+
+@pytest.mark.parametrize("text", PRECISE, ids=["registry-name", "constant", "header-key", "beta-named"])
+def test_dated_text_that_can_be_reported_is_still_found(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole, sliced = _both(text, monkeypatch)
+    assert whole == sliced
+    assert whole[0]  # something is reported: the slice did not lose it
+    assert "class AdminTests" not in _kept_precise(text)  # and the slugs were not parsed
+
+
+def _kept_precise(text: str) -> str:
+    piece = slicer.slice_source(text, (CANDIDATE_TEXT_RE,), frozenset(make_linter().registry.betas))
+    assert piece is not None
+    return piece.text
+
+
+def test_a_file_of_dated_slugs_alone_is_not_parsed_at_all() -> None:
+    # Nothing in it can be reported: the slice is empty, imports included.
+    assert _kept_precise("import unittest\n" + SLUGS) == ""
+    assert _kept_precise(SLUGS) == ""
+
+
+def _both_every_rule(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    """As `_both`, with every rule on (BL901, unused suppressions, is off by default)."""
+    linter = make_linter(["BL"])
+    monkeypatch.setattr(slicer, "SLICE_MIN_LINES", 10**9)
+    whole = linter.lint("f.py", text.encode())
+    monkeypatch.setattr(slicer, "SLICE_MIN_LINES", 0)
+    sliced = linter.lint("f.py", text.encode())
+    return (whole.diagnostics, whole.usages), (sliced.diagnostics, sliced.usages)
+
+
+def test_an_unused_suppression_far_from_any_beta_is_still_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (
+        "import anthropic\nx = 1  # noqa: BL101\n"
+        + FILLER
+        + "anthropic.Anthropic().beta.messages.create(betas=['files-api-2025-04-14'])\n"
+    )
+    whole, sliced = _both_every_rule(text, monkeypatch)
+    assert [d.code for d in whole[0]] == ["BL901", "BL101"]  # type: ignore[index]
+    assert sliced == whole
+
+
+@pytest.mark.parametrize("path", _python_files(), ids=lambda p: str(p.relative_to(HERE)))
+def test_sliced_equals_whole_on_corpus_with_every_rule(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text, _ = decode_python(path.read_bytes())
+    whole, sliced = _both_every_rule(text, monkeypatch)
+    assert whole == sliced
+
+
+# A large class is split into its members: only the methods that matter are parsed (issue 16).
+METHODS = "".join(f"    def helper_{i}(self, x):\n        return x + {i}\n\n" for i in range(40))
+CLASSES = {
+    # The client set in __init__, a class attribute, a factory method with client-wide headers.
+    "self-attributes": "import anthropic\n\n\nclass Agent:\n    BETAS = ['files-api-2025-04-14']\n\n"
+    "    def __init__(self):\n        self.client = anthropic.Anthropic()\n\n"
+    + METHODS
+    + "    def run(self):\n        return self.client.beta.messages.create(betas=self.BETAS)\n\n"
+    "    def _wide(self):\n"
+    "        return anthropic.Anthropic(default_headers={'anthropic-beta': 'compact-2026-01-12'})\n\n"
+    "    def other(self):\n        return self._wide().files.list()\n" + FILLER,
+    # Decorated methods, a nested class, a method reached through the name it is called by.
+    "decorated-nested": "import anthropic\n\n\n@decorate\nclass Tools:\n    @property\n    def client(self):\n"
+    "        return anthropic.Anthropic()\n\n" + METHODS + "    class Inner:\n        NAME = 'files-api-2025-04-14'\n\n"
+    "    @staticmethod\n    def names():\n        return [Tools.Inner.NAME]\n\n"
+    "    def send(self):\n        return self.client.beta.messages.create(betas=self.names())\n" + FILLER,
+    # A subclass whose parent sets the client; a method that rebinds a module name.
+    "subclass-global": "import anthropic\nBETAS = []\n\n\n"
+    "class Base:\n    def __init__(self):\n        self.client = anthropic.Anthropic()\n"
+    + METHODS
+    + "\n\nclass Child(Base):\n"
+    + METHODS
+    + "    def configure(self):\n        global BETAS\n        BETAS = ['files-api-2025-04-14']\n\n"
+    "    def send(self):\n        return self.client.beta.messages.create(betas=BETAS)\n" + FILLER,
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLASSES))
+def test_a_large_class_is_parsed_by_the_methods_that_matter(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = CLASSES[name]
+    kept = _kept_precise(text)
+    assert "def helper_0(self" not in kept  # the filler methods are not parsed
+    whole, sliced = _both_every_rule(text, monkeypatch)
+    assert whole == sliced
+    assert whole[0]  # the betas are reported
+
+
+# Generated files: random mixes of the shapes above, sliced and whole, with every rule on.
+_TOP = [
+    "FILES = 'files-api-2025-04-14'\n",
+    "SLUG = 'here-is-a-slug-2011-12-17'\n",
+    "MY_BETAS = ['compact-2026-01-12', 'output-128k-2025-02-19']\n",
+    "client = anthropic.Anthropic()\n",
+    "wide = anthropic.Anthropic(default_headers={'anthropic-beta': 'computer-use-2025-01-24'})\n",
+    "@decorator\ndef plain():\n    return 1\n",
+    "def send():\n    return client.beta.messages.create(betas=[FILES])\n",
+    "def send_more():\n    return client.beta.messages.create(betas=MY_BETAS + [SLUG])\n",
+    "def listing():\n    return wide.files.list()\n",
+    "HEADERS = {'anthropic-beta': 'mcp-client-2025-04-04'}\n",
+    "x = 1  # noqa: BL101\n",
+    "if FLAG:\n    MY_BETAS.append('fast-mode-2026-02-01')\n",
+]
+_MEMBERS = [
+    "    BETAS = ['files-api-2025-04-14']\n",
+    "    def __init__(self):\n        self.client = anthropic.Anthropic()\n",
+    "    def run(self):\n        return self.client.beta.messages.create(betas=self.BETAS)\n",
+    "    @property\n    def names(self):\n        return [FILES, 'here-is-a-slug-2011-12-17']\n",
+    "    def use(self):\n        return self.client.beta.messages.create(betas=self.names)\n",
+    "    def test_slug(self):\n        assert page('here-is-a-slug-2011-12-17')\n",
+    "    def helper(self, x):\n        return x + 1\n",
+    "    def quiet(self):\n        return 2  # noqa: BL102\n",
+]
+
+
+def _generated(seed: int) -> str:
+    import random
+
+    pick = random.Random(seed)
+    parts = ["import anthropic\n\n\n"]
+    for _ in range(pick.randint(6, 14)):
+        if pick.random() < 0.4:
+            members = [pick.choice(_MEMBERS) for _ in range(pick.randint(15, 30))]
+            base = pick.choice(["", "(Base)", ""])
+            parts.append(f"class Thing{len(parts)}{base}:\n" + "\n".join(members) + "\n\n")
+        else:
+            parts.append(pick.choice(_TOP) + "\n\n")
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_generated_files_sliced_equal_whole(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = _generated(seed)
+    whole, sliced = _both_every_rule(text, monkeypatch)
+    assert whole == sliced

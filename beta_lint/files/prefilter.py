@@ -30,12 +30,44 @@ def extra_names(registry: Registry) -> tuple[bytes, ...]:
 LIGHT_CHECK_LIMIT = 256 * 1024
 
 
-def needs_parsing(path: str, data: bytes, extra: tuple[bytes, ...]) -> bool:
-    """False only when nothing the extractor reports can be in the file."""
+def dated_names(registry: Registry) -> tuple[bytes, ...]:
+    """The registry's dated names: a string equal to one is reported wherever it is written."""
+    return tuple(sorted(n.encode() for n in registry.names() if looks_like_beta(n)))
+
+
+# Without one of these words, dated text cannot be reported from anywhere in a file: a dated
+# string is reported only when it is a registry name, held by a beta-named variable, sent
+# (`betas=`, `.beta.`), put under a header, or named in a suppression comment's line.
+_REPORTING_WORDS = (b"beta", b"header", b"noqa")
+
+
+def needs_parsing(
+    path: str, data: bytes, extra: tuple[bytes, ...], dated: tuple[bytes, ...] | None = None, sliced_from: int = 0
+) -> bool:
+    """False only when nothing the extractor reports can be in the file.
+
+    With `dated` (the registry's dated names), a file of `sliced_from` lines or more whose only
+    candidates are dated text, and that holds none of the words that could report it, goes
+    straight to the extractor without CPython's parser: the slicer keeps only its module
+    constants (another module may import them), so a 25k-line test module full of dated slugs
+    costs a scan there, not a parse of all of it here. A file over LIGHT_CHECK_LIMIT goes to a
+    worker without the pre-check too.
+    """
     kind = candidate_kind(data, extra)
     if kind == "light" and not path.endswith(".ipynb"):
-        return len(data) > LIGHT_CHECK_LIMIT or light_file_matters(data)
+        if len(data) > LIGHT_CHECK_LIMIT:
+            return True
+        if dated is not None and data.count(b"\n") >= sliced_from and not _may_report_dated_text(data, dated):
+            return True
+        return light_file_matters(data)
     return kind is not None
+
+
+def _may_report_dated_text(data: bytes, dated: tuple[bytes, ...]) -> bool:
+    lowered = data.lower()
+    if any(word in lowered for word in _REPORTING_WORDS):
+        return True
+    return any(name in data for name in dated)
 
 
 def candidate_patterns(extra: tuple[bytes, ...]) -> tuple[re.Pattern[str], ...]:

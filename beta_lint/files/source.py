@@ -100,8 +100,10 @@ _BETAS_RE = re.compile(rb"\bbetas\b")
 _DATE_TAIL_RE = re.compile(rb"-(?:19|20)\d\d-\d{1,2}-\d{1,2}")
 
 
-def _dated(data: bytes) -> bool:
-    if b"-20" not in data and b"-19" not in data:
+def _dated(data: bytes, dashes: tuple[bool, bool] | None = None) -> bool:
+    if dashes is None:
+        dashes = (b"-20" in data, b"-19" in data)
+    if not any(dashes):
         return False
     for match in _DATE_TAIL_RE.finditer(data):
         start = match.start()
@@ -113,11 +115,17 @@ def _dated(data: bytes) -> bool:
 @functools.lru_cache(maxsize=8)
 def _grouped(names: tuple[bytes, ...]) -> tuple[tuple[bytes, tuple[bytes, ...]], ...]:
     """Names grouped by their first four bytes: one search per group rules most files out
-    (the routes all start with /v1/)."""
+    (the routes all start with /v1/). A name holding "-20" or "-19" (a dated one) is grouped
+    under that instead: `candidate_kind` searches for those anyway, so such names cost no
+    pass of their own over a file that has neither."""
     groups: dict[bytes, list[bytes]] = {}
     for name in names:
-        groups.setdefault(name[:4], []).append(name)
+        key = next((dash for dash in _DASHES if dash in name), name[:4])
+        groups.setdefault(key, []).append(name)
     return tuple((prefix, tuple(group)) for prefix, group in groups.items())
+
+
+_DASHES = (b"-20", b"-19")
 
 
 def candidate_kind(data: bytes, extra_names: Iterable[bytes] = ()) -> str | None:
@@ -136,10 +144,15 @@ def candidate_kind(data: bytes, extra_names: Iterable[bytes] = ()) -> str | None
     lowered = data.lower()
     if b"anthropic" in lowered and _HEADER_WORD_RE.search(lowered):
         return "parse"
+    dashes = (_DASHES[0] in data, _DASHES[1] in data)
     for prefix, group in _grouped(tuple(extra_names)):
-        if prefix in data and any(name in data for name in group):
+        if prefix in _DASHES:
+            present = dashes[_DASHES.index(prefix)]
+        else:
+            present = prefix in data
+        if present and any(name in data for name in group):
             return "parse"
-    if _dated(data) or (b"betas" in data and _BETAS_RE.search(data)):
+    if _dated(data, dashes) or (b"betas" in data and _BETAS_RE.search(data)):
         return "light"
     return None
 

@@ -15,10 +15,16 @@ _CLOSERS = "])}"
 
 
 def _edit(location: Location, source: str, start: int, end: int, content: str) -> Edit:
-    """An edit on [start, end) of the same text `location` refers to."""
+    """An edit on [start, end) of the same text `location` refers to.
+
+    One line index per source text, kept for the next edit: a file with a thousand fixable
+    calls builds it once, not once per edit (which made such a file quadratic).
+    """
     from beta_lint.python.positions import LineIndex  # local: only needed when a fix is built
 
-    index = LineIndex(source)
+    held = _edit.__dict__.get("index")
+    index = held if isinstance(held, LineIndex) and held.text is source else LineIndex(source)
+    _edit.__dict__["index"] = index
     line, column = index.position(start)
     end_line, end_column = index.position(end)
     return Edit(Location(location.path, line, column, end_line, end_column, start, end, location.cell), content)

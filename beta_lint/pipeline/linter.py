@@ -57,11 +57,19 @@ class Linter:
         """The prefilter: False only when nothing the extractor reports can be in the file."""
         if not self.prefilter:
             return True
-        return prefilter.needs_parsing(path, data, self.extra_names)
+        if not self.slicing:
+            return prefilter.needs_parsing(path, data, self.extra_names)
+        from beta_lint.python.slicer import SLICE_MIN_LINES  # read here: tests change it
+
+        return prefilter.needs_parsing(path, data, self.extra_names, self.dated_names, SLICE_MIN_LINES)
 
     @functools.cached_property
     def extra_names(self) -> tuple[bytes, ...]:
         return prefilter.extra_names(self.registry)
+
+    @functools.cached_property
+    def dated_names(self) -> tuple[bytes, ...]:
+        return prefilter.dated_names(self.registry)
 
     def candidate_patterns(self) -> tuple[re.Pattern[str], ...]:
         return prefilter.candidate_patterns(self.extra_names) if self.slicing else ()
@@ -209,7 +217,11 @@ class Linter:
         return self.finish(path, [self.parse_error(path, message)], [], [])
 
     def _timed_out(self, path: str) -> FileResult:
-        return self.failed(path, f"skipped: took longer than {self.file_timeout:g} s to check (file-timeout)")
+        return self.failed(
+            path,
+            f"skipped: took longer than {self.file_timeout:g} s to check (file-timeout), "
+            "the guard against pathological input",
+        )
 
     def lost(self, path: str, data: bytes | None, lost: Lost) -> FileResult:
         """The BL999 for a file whose checking process crashed or ran out of time."""

@@ -81,12 +81,28 @@ def _lint_each(linter: Linter, work: Iterable[tuple[str, bytes | None]], jobs: i
 
 
 def _load_libcst() -> None:
+    import gc
+
     import beta_lint.python.extract  # noqa: F401  (each child loads it once, while the parent goes on reading)
+
+    # What the child inherited and loaded lives until it exits: the collector need never look
+    # at it again (a full collection in the middle of a large file walked all of libcst).
+    gc.freeze()
 
 
 def _lint_item(linter: Linter) -> Callable[[tuple[str, bytes | None]], FileResult]:
+    import gc
+
     def lint_item(item: tuple[str, bytes | None]) -> FileResult:
-        return linter.lint(*item)
+        # Runs in a child. A syntax tree is millions of young objects, none garbage until the
+        # file is done: collecting during the file is pure cost (12-25% of extraction). One
+        # collection after it frees the file's cycles (scopes and their bindings) at once.
+        gc.disable()
+        try:
+            return linter.lint(*item)
+        finally:
+            gc.enable()
+            gc.collect()
 
     return lint_item
 

@@ -44,7 +44,7 @@ def extract(
     """
     from beta_lint.python.slicer import slice_source
 
-    piece = slice_source(text, candidates) if candidates else None
+    piece = slice_source(text, candidates, registry_names) if candidates else None
     module = None
     if piece is not None:
         try:

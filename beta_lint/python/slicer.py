@@ -2,7 +2,7 @@
 
 libcst costs time per line, so for a large candidate file we hand it only:
 - the top-level statements holding a candidate (a `betas` word, an anthropic-beta key, a
-  dated name, a registry name),
+  dated name that can be reported from there, a registry name) or a suppression comment,
 - every import (qualified names of clients and HTTP libraries),
 - and, to a fixed point, every top-level statement that binds a name those statements use
   (constants, client objects, factory functions, classes).
@@ -77,17 +77,34 @@ def _statements(text: str) -> list[tuple[int, int]] | None:
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(text)
         spans.append((start, end))
-    # A decorator belongs to the statement it decorates.
+    # A decorator belongs to the statement it decorates: a span joins the one before it only
+    # when that raw span is a decorator line (not when the merged span began with one, which
+    # would fold every later statement into the first decorated one).
     merged: list[tuple[int, int]] = []
+    previous_is_decorator = False
     for start, end in spans:
-        if merged and text.startswith("@", merged[-1][0]):
+        if merged and previous_is_decorator:
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
+        previous_is_decorator = text.startswith("@", start)
     return merged
 
 
+_DEFINITION_RE = re.compile(r"(?:@[^\n]*\n[ \t]*)*(?:(?:async[ \t]+)?def|class)[ \t]+(?P<name>\w+)")
+_GLOBAL_RE = re.compile(r"^[ \t]+(?:global|nonlocal)\b", re.MULTILINE)
+
+
 def _bound_names(statement: str) -> set[str]:
+    """The module-level names a top-level statement binds.
+
+    A `def` or `class` binds its own name only: what is assigned inside it is local to it (or
+    a class attribute), unless a `global` statement says otherwise. Other compound statements
+    (`if`, `for`, `try`, `with`) bind at module level whatever their bodies assign.
+    """
+    definition = _DEFINITION_RE.match(statement)
+    if definition is not None and not _GLOBAL_RE.search(statement):
+        return {definition.group("name")}
     names: set[str] = set()
     for match in _BIND_RE.finditer(statement):
         for group in ("def", "cls", "assign", "mutate", "item", "alias", "loop"):
@@ -100,49 +117,239 @@ def _bound_names(statement: str) -> set[str]:
     return names
 
 
-def slice_source(text: str, candidates: Iterable[re.Pattern[str]]) -> Slice | None:
-    """The statements that matter, or None to parse the whole file."""
+# Dated text ("here-is-a-slug-2011-12-17"), which alone makes a statement a candidate.
+_DATED_RE = re.compile(r"[A-Za-z0-9]-(?:19|20)\d\d-\d{1,2}-\d{1,2}")
+# Words without which dated text in a statement cannot be reported from that statement: a beta
+# is sent (`betas`, `.beta.`), named (`SOME_BETA = ...`) or put under a header key there.
+_SENDING_WORDS = ("beta", "header")
+
+
+def _names_pattern(names: frozenset[str]) -> re.Pattern[str] | None:
+    ordered = sorted(names, key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in ordered)) if ordered else None
+
+
+_NAMES_PATTERNS: dict[frozenset[str], re.Pattern[str] | None] = {}
+
+
+# Top-level statements whose dated text another module cannot import: definitions (a
+# constant inside a def or class is no module constant) and dict literals (never exported).
+_NOT_EXPORTED_RE = re.compile(r"(?:@[^\n]*\n)*(?:(?:async[ \t]+)?def|class)[ \t]|\w+[ \t]*(?::[^=\n]*)?=[ \t]*\{")
+
+
+def _is_seed(
+    body: str, patterns: list[re.Pattern[str]], registry: re.Pattern[str] | None, precise: bool, top: bool = False
+) -> bool:
+    """Whether a statement holds something the extractor may report from it.
+
+    Without `precise`, any candidate match. With it, a statement whose only matches are dated
+    text is no seed unless it also says beta or header, holds a registry name, or is a
+    top-level statement other than a definition or a dict (a module constant that another
+    module may import: `top`): a dated
+    string is reported on its own only when it is a registry name or held by a beta-named
+    variable, and otherwise only when a send site or header mapping uses it, which is then
+    a seed itself and brings the statement in through the names it uses (the fixed point).
+    So a test class full of dated slugs, or a dict of dated release keys, is not parsed.
+    """
+    lowered = body.lower()
+    if "noqa" in lowered or "beta-lint" in lowered:
+        return True  # a suppression comment is reported where it is when it suppresses nothing (BL901)
+    matches = [match for pattern in patterns for match in pattern.finditer(body)]
+    if not matches:
+        return False
+    if not precise:
+        return True
+    if any(_DATED_RE.fullmatch(match.group()) is None for match in matches):
+        return True
+    if any(word in lowered for word in _SENDING_WORDS):
+        return True
+    if top and not _NOT_EXPORTED_RE.match(body):
+        return True  # a module constant: another module may import and send it
+    return registry is not None and registry.search(body) is not None
+
+
+# A top-level class at least this long is split into its members (each method its own unit).
+SPLIT_MIN_LINES = 40
+_CLASS_RE = re.compile(r"(?:@[^\n]*\n)*class[ \t]+\w+")
+_MEMBER_DEF_RE = re.compile(r"[ \t]*(?:@[^\n]*\n[ \t]*)*(?:(?:async[ \t]+)?def|class)[ \t]+(?P<name>\w+)")
+_ATTRIBUTE_SET_RE = re.compile(r"\.(?P<attr>\w+)[ \t]*(?::[^=\n]*)?[+|]?=(?!=)")
+
+Unit = tuple[int, int, "int | None", str]  # start, end, index of its class's unit, kind
+
+
+def _units(text: str, spans: list[tuple[int, int]]) -> list[Unit]:
+    """The top-level statements, with each large class split into a header and its members.
+
+    A member is "def" (a method or nested class: kept when it holds a candidate or binds a
+    name that kept code uses) or "other" (class attributes, docstring: kept with the class).
+    """
+    units: list[Unit] = []
+    for start, end in spans:
+        split = None
+        if _CLASS_RE.match(text, start) and text.count("\n", start, end) >= SPLIT_MIN_LINES:
+            split = _members(text, start, end)
+        if split is None:
+            units.append((start, end, None, "statement"))
+            continue
+        header = len(units)
+        units.append((start, split[0][0], None, "statement"))
+        for member_start, member_end in split:
+            kind = "def" if _MEMBER_DEF_RE.match(text, member_start) else "other"
+            units.append((member_start, member_end, header, kind))
+    return units
+
+
+def _members(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """Spans of the statements of a class body, or None when the scan is unsure."""
+    starts: list[int] = []
+    depth = 0
+    indent: str | None = None
+    head = _CLASS_RE.match(text, start)
+    if head is None:
+        return None
+    for match in _SCAN_RE.finditer(text, head.end(), end):  # after the decorators and `class`
+        kind = match.lastgroup
+        if kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+        elif kind == "nl" and depth == 0:
+            position = match.end()
+            line_end = text.find("\n", position, end)
+            line = text[position : end if line_end == -1 else line_end]
+            stripped = line.lstrip(" \t")
+            if not stripped or stripped.startswith("#"):
+                continue
+            width = line[: len(line) - len(stripped)]
+            if not width:
+                return None  # a dedent inside the statement: not a plain class body
+            if indent is None:
+                indent = width
+            if width == indent and not _CONTINUATION_RE.match(text, position + len(width)):
+                starts.append(position)
+            elif not width.startswith(indent):
+                return None  # mixed indentation: parse the class whole
+    if indent is None or len(starts) < 2 or "\t" in indent:
+        return None
+    spans = [(s, starts[i + 1] if i + 1 < len(starts) else end) for i, s in enumerate(starts)]
+    merged: list[tuple[int, int]] = []
+    previous_is_decorator = False
+    for member_start, member_end in spans:  # a decorator belongs to what it decorates
+        if merged and previous_is_decorator:
+            merged[-1] = (merged[-1][0], member_end)
+        else:
+            merged.append((member_start, member_end))
+        previous_is_decorator = text.startswith("@", member_start + len(indent))
+    return merged
+
+
+def _class_kept(parent: int | None, keep: list[bool]) -> bool:
+    return parent is None or keep[parent]
+
+
+def _member_binds(member: str) -> set[str]:
+    """What a method or nested class binds that other code can use: its name, the attributes
+    it sets (self.client = ...), and with `global`, the module names it assigns."""
+    head = _MEMBER_DEF_RE.match(member)
+    names = {head.group("name")} if head is not None else set()
+    names.update(match.group("attr") for match in _ATTRIBUTE_SET_RE.finditer(member))
+    if _GLOBAL_RE.search(member):
+        names.update(_bound_names(member))  # indented: the full scan, every name assigned
+    return names
+
+
+def slice_source(
+    text: str, candidates: Iterable[re.Pattern[str]], registry_names: frozenset[str] | None = None
+) -> Slice | None:
+    """The statements that matter, or None to parse the whole file.
+
+    With `registry_names`, statements whose only candidates are dated text that cannot be
+    reported from there are not kept for it (see `_is_seed`); a file left with nothing to
+    report gives an empty slice.
+    """
     if text.count("\n") < SLICE_MIN_LINES:
         return None
     if re.search("\r(?!\n)", text):
         return None  # a lone CR ends a line for Python but not for this scanner: parse whole
     spans = _statements(text)
-    if spans is None or len(spans) < 2:
+    if spans is None:
         return None
     patterns = list(candidates)
-    bodies = [text[start:end] for start, end in spans]
-    keep = [bool(_IMPORT_RE.match(body)) or any(p.search(body) for p in patterns) for body in bodies]
-    if not any(keep):
+    precise = registry_names is not None
+    registry = None
+    if registry_names is not None:
+        if registry_names not in _NAMES_PATTERNS:
+            _NAMES_PATTERNS[registry_names] = _names_pattern(registry_names)
+        registry = _NAMES_PATTERNS[registry_names]
+    units = _units(text, spans)
+    bodies = [text[start:end] for start, end, _parent, _kind in units]
+    seeds = [
+        _is_seed(body, patterns, registry, precise, unit[2] is None) for body, unit in zip(bodies, units, strict=True)
+    ]
+    if precise and not any(seeds):
+        return Slice("", ())  # nothing in the file can be reported
+    if len(spans) < 2 and len(units) == len(spans):
         return None
-    # What a statement binds is asked of those not yet kept (and of kept client definitions):
+    parents = [parent for _start, _end, parent, _kind in units]
+    members: dict[int, list[int]] = {}
+    for index, parent in enumerate(parents):
+        if parent is not None:
+            members.setdefault(parent, []).append(index)
+    keep = [False] * len(units)
+    # What a unit binds is asked of those not yet kept (and of kept client definitions):
     # worked out on demand, since big kept class bodies are most of a large file.
     binds: dict[int, set[str]] = {}
 
     def bound(index: int) -> set[str]:
         if index not in binds:
-            binds[index] = _bound_names(bodies[index])
+            kind = units[index][3]
+            binds[index] = _member_binds(bodies[index]) if kind == "def" else _bound_names(bodies[index])
         return binds[index]
 
+    def take(index: int, into: list[int]) -> None:
+        """Keep a unit, the class it is a member of, and that class's plain statements."""
+        if keep[index]:
+            return
+        keep[index] = True
+        into.append(index)
+        parent = parents[index]
+        if parent is not None:
+            take(parent, into)
+        for member in members.get(index, ()):
+            if units[member][3] == "other":
+                take(member, into)
+
+    added: list[int] = []
+    for index, body in enumerate(bodies):
+        if seeds[index] or (parents[index] is None and _IMPORT_RE.match(body)):
+            take(index, added)
+    if not any(keep):
+        return None
     needed: set[str] = set()
     clients: set[str] = set()  # names of clients with client-wide headers: their calls matter too
-    added = [index for index, kept in enumerate(keep) if kept]
     while added:
         for index in added:
             needed.update(_IDENT_RE.findall(bodies[index]))
             if "default_headers" in bodies[index] or "with_options" in bodies[index]:
                 clients.update(bound(index))
-        added = [
+        candidates_now = [
             index
             for index, kept in enumerate(keep)
-            if not kept and (bound(index) & needed or (clients and clients & set(_IDENT_RE.findall(bodies[index]))))
+            if not kept
+            and _class_kept(parents[index], keep)  # a member is asked once its class is kept
+            and (bound(index) & needed or (clients and clients & set(_IDENT_RE.findall(bodies[index]))))
         ]
-        for index in added:
-            keep[index] = True
+        added = []
+        for index in candidates_now:
+            take(index, added)
+    for parent, listed in members.items():
+        if keep[parent] and not any(keep[m] for m in listed):
+            keep[listed[0]] = True  # a class body cannot be empty
     if all(keep):
         return None
     pieces: list[str] = []
     line_map: list[int] = []
-    for index, (start, _end) in enumerate(spans):
+    for index, (start, _end, _parent, _kind) in enumerate(units):
         if not keep[index]:
             continue
         body = bodies[index]
