@@ -163,8 +163,9 @@ SLUGS = "class AdminTests:\n" + "".join(
     for i in range(400)
 )
 PRECISE = [
-    # A registry name is reported wherever it is written, even in an assertion.
-    "import anthropic\n" + SLUGS + "class Other:\n    def test(self):\n        assert x == 'files-api-2025-04-14'\n",
+    # A registry name is reported wherever it is held, even deep in a class (in an assertion it
+    # would be a mention, never reported: issue 13).
+    "import anthropic\n" + SLUGS + "class Other:\n    def test(self):\n        flag = 'files-api-2025-04-14'\n",
     # A dated constant with no beta in its name, sent from elsewhere: brought in by its name.
     "import anthropic\nFLAG = 'my-feature-2025-05-05'\n"
     + SLUGS

@@ -125,7 +125,7 @@ def test_the_same_tree_gives_byte_identical_output_while_another_job_runs(tmp_pa
 # Dated text in a large file with no word that could report it skips CPython's parser, and the
 # slicer keeps only what another module may import (issue 16).
 STILL_REPORTED = {
-    "registry_name.py": "def test():\n    assert value == 'files-api-2025-04-14'\n",
+    "registry_name.py": "def test():\n    value = 'files-api-2025-04-14'\n",  # held, not asserted (a mention)
     "beta_named.py": "MY_BETA = 'my-feature-2025-05-05'\n",
     "noqa.py": "x = 'release-2011-12-17'  # noqa: BL101\n",
 }
