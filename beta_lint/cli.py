@@ -1,4 +1,5 @@
-"""The `beta-lint` command line (click). Exit status: 0 clean, 1 findings, 2 error."""
+"""The `beta-lint` command line (click). Exit status: 0 clean or warnings only, 1 errors (or warnings over
+--max-warnings), 2 beta-lint could not run."""
 
 from __future__ import annotations
 
@@ -108,6 +109,11 @@ def _common_options(function: F) -> F:
             ),
             click.option("--today", help="Judge retirement dates against this day (YYYY-MM-DD)."),
             click.option(
+                "--sdk",
+                help="The project's anthropic package: its folder, a virtual environment, or 'none' "
+                "(default: searched for, see README 'Which SDK').",
+            ),
+            click.option(
                 "--force-exclude", is_flag=True, help="Apply exclusions even to files named on the command line."
             ),
             click.option("--no-respect-gitignore", is_flag=True, help="Lint files ignored by .gitignore too."),
@@ -143,12 +149,19 @@ def _common_options(function: F) -> F:
 )
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
+@click.option(
+    "--max-warnings",
+    type=int,
+    default=None,
+    help="Exit 1 when there are more warnings than this (0: any warning fails; default: warnings never fail).",
+)
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (or show) fixes that may change behaviour.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--show-fixes", is_flag=True, help="List the fixes applied.")
 @click.option("--statistics", is_flag=True, help="Print the number of problems per rule.")
 @click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only, no summary.")
+@click.option("--verbose", "-v", is_flag=True, help="Also say which SDK and registry the run used (on stderr).")
 @guarded
 def check(paths: tuple[str, ...], **options: Any) -> None:
     """Check beta names in PATHS (files or folders; '-' for standard input; default '.')."""
@@ -213,12 +226,13 @@ def registry() -> None:
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--registry", "registry_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--sdk", help="The project's anthropic package, a virtual environment, or 'none'.")
 @guarded
-def registry_list(output_format: str, config_file: Path | None, registry_file: Path | None) -> None:
-    """List every known beta."""
+def registry_list(output_format: str, config_file: Path | None, registry_file: Path | None, sdk: str | None) -> None:
+    """List every known beta (the registry's and the project's SDK's)."""
     from beta_lint.pipeline.listings import registry_list as listing
 
-    _echo(listing(output_format, config_file, registry_file))
+    _echo(listing(output_format, config_file, registry_file, sdk))
 
 
 @registry.command("show")
@@ -226,12 +240,15 @@ def registry_list(output_format: str, config_file: Path | None, registry_file: P
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--registry", "registry_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--sdk", help="The project's anthropic package, a virtual environment, or 'none'.")
 @guarded
-def registry_show(name: str, output_format: str, config_file: Path | None, registry_file: Path | None) -> None:
-    """Show everything the registry knows about beta NAME."""
+def registry_show(
+    name: str, output_format: str, config_file: Path | None, registry_file: Path | None, sdk: str | None
+) -> None:
+    """Show everything the registry (and the project's SDK) knows about beta NAME."""
     from beta_lint.pipeline.listings import registry_show as entry_lines
 
-    _echo(entry_lines(name, output_format, config_file, registry_file))
+    _echo(entry_lines(name, output_format, config_file, registry_file, sdk))
 
 
 @registry.command("sync")

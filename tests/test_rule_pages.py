@@ -31,6 +31,7 @@ TODAY = "2026-11-24"
 CATALOG: dict[str, tuple[str, bool]] = {
     "BL001": ("malformed-beta-name", True),
     "BL002": ("unknown-beta", True),
+    "BL003": ("unlisted-beta", True),
     "BL101": ("ga-beta", True),
     "BL102": ("superseded-beta", True),
     "BL103": ("retired-beta", True),

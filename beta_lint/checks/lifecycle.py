@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from beta_lint.checks.base import (
     Context,
     Finding,
+    by_confidence,
     registry_entry,
     usage_rule,
 )
@@ -98,7 +99,7 @@ def retired_beta(usage: Usage, ctx: Context) -> Iterator[Finding]:
     if beta.note:
         message += f" ({beta.note.rstrip('.')})"
     fix = fixes.remove_name(usage, ctx.source, "unsafe", f'Remove "{beta.name}"')
-    yield Finding(usage.location, message, beta.name, fix=fix)
+    yield Finding(usage.location, message, beta.name, fix=fix, severity=by_confidence(beta))
 
 
 @usage_rule(

@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from beta_lint.knowledge.data import load_toml, rules_dir
+from beta_lint.knowledge.data import load_toml, loads_toml, rules_dir
 
 _URL_PATH_RE = re.compile(r"(/v1/[A-Za-z0-9_{}./-]*)")
 
@@ -97,8 +97,15 @@ def _strings(raw: Any) -> tuple[str, ...]:
 
 def load_route_table(directory: Path | None = None) -> RouteTable:
     base = directory or rules_dir()
-    sdk = load_toml(base / "sdk-routes.toml")
-    http = load_toml(base / "http-clients.toml")
+    return route_table_from(load_toml(base / "sdk-routes.toml"), load_toml(base / "http-clients.toml"))
+
+
+def route_table_from_text(sdk_routes: str) -> RouteTable:
+    """The table of an SDK read at lint time (its sdk-routes.toml text) with the shipped HTTP data."""
+    return route_table_from(loads_toml(sdk_routes), load_toml(rules_dir() / "http-clients.toml"))
+
+
+def route_table_from(sdk: dict[str, Any], http: dict[str, Any]) -> RouteTable:
     methods = {
         str(raw["path"]): SdkRoute(
             path=str(raw["path"]),

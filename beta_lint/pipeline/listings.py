@@ -52,16 +52,18 @@ def rule_list(output_format: str) -> list[str]:
     ]
 
 
-def _load_registry(config_file: Path | None, registry_file: Path | None) -> Registry:
+def _load_registry(config_file: Path | None, registry_file: Path | None, sdk: str | None = None) -> Registry:
     from beta_lint.config import load_settings
     from beta_lint.pipeline.setup import build_registry
 
     settings = load_settings(config_file)
-    return build_registry(settings, registry_file)
+    return build_registry(settings, registry_file, sdk)
 
 
-def registry_list(output_format: str, config_file: Path | None, registry_file: Path | None) -> list[str]:
-    reg = _load_registry(config_file, registry_file)
+def registry_list(
+    output_format: str, config_file: Path | None, registry_file: Path | None, sdk: str | None = None
+) -> list[str]:
+    reg = _load_registry(config_file, registry_file, sdk)
     if output_format == "json":
         data = {"version": 1, "updated": reg.updated, "betas": [reg.betas[n].to_json() for n in reg.names()]}
         return [_json(data)]
@@ -74,13 +76,16 @@ def registry_list(output_format: str, config_file: Path | None, registry_file: P
     return lines
 
 
-def registry_show(name: str, output_format: str, config_file: Path | None, registry_file: Path | None) -> list[str]:
-    reg = _load_registry(config_file, registry_file)
+def registry_show(
+    name: str, output_format: str, config_file: Path | None, registry_file: Path | None, sdk: str | None = None
+) -> list[str]:
+    reg = _load_registry(config_file, registry_file, sdk)
     beta = reg.get(name)
     if beta is None:
         close = reg.versions_of(name) or reg.closest(name, 3)
         hint = f"; known: {', '.join(close)}" if close else ""
-        raise UsageError(f"{name!r} is not in the registry{hint}")
+        consulted = f" nor in {reg.sdk.named()}" if reg.sdk is not None else ""
+        raise UsageError(f"{name!r} is not in the registry{consulted}{hint}")
     data = beta.to_json()
     if output_format == "json":
         return [_json(data)]

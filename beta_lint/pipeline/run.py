@@ -22,13 +22,15 @@ if TYPE_CHECKING:
     from beta_lint.files.cache import ResultCache
 
 from beta_lint.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, UsageError
-from beta_lint.pipeline.setup import build_linter, build_registry, collect_files, emit_report, load_run_settings
+from beta_lint.pipeline.setup import build_linter, collect_files, emit_report, load_run_settings, project_knowledge
 
 
 def run_check(paths: list[str], options: dict[str, Any]) -> int:
     settings = load_run_settings(options)
-    registry = build_registry(settings, options.get("registry_file"))
-    linter = build_linter(settings, options, registry)
+    registry, routes_text = project_knowledge(settings, options.get("registry_file"), options.get("sdk"))
+    linter = build_linter(settings, options, registry, routes_text)
+    if options.get("verbose") and registry.sdk is not None:
+        click.echo(f"beta-lint: SDK: {registry.sdk.describe()}", err=True)
     include_text = (
         bool(options.get("include_text")) if options.get("include_text") is not None else bool(settings.include_text)
     )
@@ -150,9 +152,17 @@ def _hide_unsafe(result: FileResult) -> FileResult:
 
 
 def _exit(results: Sequence[FileResult], had_errors: bool, options: dict[str, Any]) -> int:
+    """2 when beta-lint could not do its job; 1 for an error-severity diagnostic, or for more
+    warnings than --max-warnings allows (eslint's convention; unlimited by default); else 0."""
     if had_errors:
         return EXIT_ERROR
-    if any(result.diagnostics for result in results) and not options.get("exit_zero"):
+    if options.get("exit_zero"):
+        return EXIT_CLEAN
+    diagnostics = [d for result in results for d in result.diagnostics]
+    if any(d.severity == "error" for d in diagnostics):
+        return EXIT_FINDINGS
+    max_warnings = options.get("max_warnings")
+    if max_warnings is not None and max_warnings >= 0 and len(diagnostics) > max_warnings:
         return EXIT_FINDINGS
     return EXIT_CLEAN
 

@@ -16,16 +16,79 @@ from beta_lint.config import Settings, load_settings
 from beta_lint.errors import UsageError, parse_date
 from beta_lint.files.discover import PYTHON_SUFFIXES, discover
 from beta_lint.knowledge.registry import Registry, default_registry, load_registry_file
+from beta_lint.knowledge.routes import route_table_from_text
 from beta_lint.pipeline.linter import Linter
 
 
-def build_registry(settings: Settings, registry_file: Path | None = None) -> Registry:
+def build_registry(settings: Settings, registry_file: Path | None = None, sdk_option: str | None = None) -> Registry:
+    """The registry with the configuration's entries and every name the project's SDK knows."""
+    return project_knowledge(settings, registry_file, sdk_option)[0]
+
+
+def project_knowledge(
+    settings: Settings, registry_file: Path | None = None, sdk_option: str | None = None
+) -> tuple[Registry, str | None]:
+    """The registry (the SDK in use recorded on it) and the route table text of the project's SDK.
+
+    The text is None when beta-lint's shipped table is used (no SDK found, or only a pinned version).
+    """
     registry = default_registry()
     for extra_file in (settings.registry_file, registry_file):
         if extra_file is not None:
             extra = load_registry_file(extra_file, origin="config")
             registry = registry.extended(extra.betas.values(), extra.allowed)
-    return registry.extended(settings.registry_extra, settings.registry_allow)
+    registry, routes_text = _with_sdk(registry, settings, sdk_option)
+    return registry.extended(settings.registry_extra, settings.registry_allow), routes_text
+
+
+def _with_sdk(registry: Registry, settings: Settings, sdk_option: str | None) -> tuple[Registry, str | None]:
+    """Which SDK the project uses, in README's order ("Which SDK"), merged into the registry."""
+    from beta_lint.knowledge.project_sdk import SdkLookupError
+
+    try:
+        return _merge_sdk(registry, settings, sdk_option)
+    except SdkLookupError as error:
+        raise UsageError(str(error)) from None
+
+
+def _merge_sdk(registry: Registry, settings: Settings, sdk_option: str | None) -> tuple[Registry, str | None]:
+    from beta_lint.knowledge.data import loads_toml
+    from beta_lint.knowledge.project_sdk import (
+        locate_sdk,
+        merged,
+        read_sdk,
+        read_version,
+        sdk_betas,
+    )
+    from beta_lint.knowledge.registry import SdkInUse
+    from beta_lint.knowledge.routes import default_route_table
+    from beta_lint.knowledge.versions import pinned_version
+
+    found = locate_sdk(settings.root, sdk_option, settings.sdk)
+    own_environment = found is not None and found[1] == "beta-lint's environment"
+    snapshot = settings.sdk_snapshot
+    if (found is None or own_environment) and snapshot.is_file():
+        # What `registry sync` wrote for this project speaks for it better than beta-lint's own environment.
+        text = snapshot.read_text(encoding="utf-8")
+        try:
+            version = str(loads_toml(text).get("sdk-version", ""))
+        except ValueError as error:
+            raise UsageError(f"{snapshot}: cannot read (written by `registry sync`?): {error}") from None
+        info = SdkInUse(version, None, f"{snapshot.name}, written by `registry sync`")
+        return merged(registry, sdk_betas(text, version), info), text
+    pinned = pinned_version(settings.root)
+    if found is not None:
+        package, origin = found
+        # beta-lint's own environment stands for the project only when it has the version the project pins.
+        if not (own_environment and pinned is not None and read_version(package) != pinned[0]):
+            project = read_sdk(package, origin)
+            registry = merged(registry, sdk_betas(project.routes_text, project.info.version), project.info)
+            return registry, project.routes_text
+    shipped = default_route_table().sdk_version
+    if pinned is not None:
+        version, where = pinned
+        return merged(registry, [], SdkInUse(version, None, f"pinned in {where}; shipped table of {shipped}")), None
+    return merged(registry, [], SdkInUse(shipped, None, "no anthropic package found; shipped table")), None
 
 
 def selector_codes(values: Sequence[str], option: str) -> tuple[str, ...]:
@@ -36,7 +99,9 @@ def selector_codes(values: Sequence[str], option: str) -> tuple[str, ...]:
     return codes
 
 
-def build_linter(settings: Settings, options: dict[str, Any], registry: Registry) -> Linter:
+def build_linter(
+    settings: Settings, options: dict[str, Any], registry: Registry, routes_text: str | None = None
+) -> Linter:
     select = selector_codes(options.get("select") or (), "--select") or settings.select
     extend = settings.extend_select + selector_codes(options.get("extend_select") or (), "--extend-select")
     ignore = settings.ignore + selector_codes(options.get("ignore") or (), "--ignore")
@@ -52,6 +117,7 @@ def build_linter(settings: Settings, options: dict[str, Any], registry: Registry
         per_file_ignores=settings.per_file_ignores,
         max_file_size=settings.max_file_size,
         file_timeout=settings.file_timeout,
+        route_table=route_table_from_text(routes_text) if routes_text is not None else None,
     )
 
 
