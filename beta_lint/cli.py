@@ -254,24 +254,25 @@ def registry_show(
 @registry.command("sync")
 @click.option(
     "--sdk",
-    "sdk_path",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The installed anthropic package folder (default: found without importing it).",
+    help="The project's anthropic package: its folder or a virtual environment (default: found as `check` finds it).",
 )
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--rules-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Where to write sdk-routes.toml (default: the rules/ folder beta-lint uses).",
+    help="For beta-lint's maintainers: write DIR/sdk-routes.toml instead of the project's file.",
 )
-@click.option(
-    "--check", "check_only", is_flag=True, help="Report what would change; write nothing (exit 1 if anything)."
-)
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if the project's file is out of date.")
 @guarded
-def registry_sync(sdk_path: Path | None, rules_dir: Path | None, check_only: bool) -> None:
-    """Regenerate the SDK route table from an installed anthropic package (read statically)."""
+def registry_sync(sdk: str | None, config_file: Path | None, rules_dir: Path | None, check_only: bool) -> None:
+    """Write what the project's anthropic package says (read statically) to the project's SDK file.
+
+    The file is `[tool.beta-lint.registry] sdk-file`, default beta-lint-sdk.toml in the project root;
+    `check` and `registry show` use it when no SDK is installed for the project.
+    """
     from beta_lint.pipeline.listings import registry_sync as run_sync
 
-    lines, changed = run_sync(sdk_path, rules_dir, check_only)
+    lines, changed = run_sync(sdk, rules_dir, check_only, config_file)
     _echo(lines)
     if check_only and changed:
         sys.exit(EXIT_FINDINGS)

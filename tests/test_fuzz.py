@@ -65,6 +65,17 @@ REPORT_SCHEMA: dict[str, Any] = {
             "required": ["updated"],
             "properties": {"updated": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}},
         },
+        # The SDK whose facts the run used (README "Which SDK"); path null: no package was read.
+        "sdk": {
+            "type": ["object", "null"],
+            "additionalProperties": False,
+            "required": ["version", "path", "origin"],
+            "properties": {
+                "version": {"type": "string", "minLength": 1},
+                "path": {"type": ["string", "null"]},
+                "origin": {"type": "string", "minLength": 1},
+            },
+        },
         "diagnostics": {"type": "array", "items": {"$ref": "#/$defs/diagnostic"}},
         "summary": {
             "type": "object",

@@ -98,16 +98,41 @@ def registry_show(
     return lines
 
 
-def registry_sync(sdk_path: Path | None, rules_dir: Path | None, check_only: bool) -> tuple[list[str], bool]:
-    """The lines to print, and whether anything changed."""
-    from beta_lint.knowledge.data import rules_dir as default_rules_dir
-    from beta_lint.knowledge.sdk.records import SyncError
-    from beta_lint.knowledge.sdk.scan import find_sdk
-    from beta_lint.knowledge.sdk.writer import sync
+def registry_sync(
+    sdk: str | None, rules_dir: Path | None, check_only: bool, config_file: Path | None = None
+) -> tuple[list[str], bool]:
+    """The lines to print, and whether anything changed (or, with `check_only`, would change).
 
+    The project's SDK is found as `check` finds it; what it says is written to the project's file
+    (`[tool.beta-lint.registry] sdk-file`, default beta-lint-sdk.toml), never into beta-lint's
+    installed data. `rules_dir` is for beta-lint's maintainers: it regenerates rules/sdk-routes.toml.
+    """
+    from beta_lint.config import load_settings
+    from beta_lint.knowledge.project_sdk import SdkLookupError, locate_sdk
+    from beta_lint.knowledge.sdk.records import ROUTES_FILE, SyncError
+    from beta_lint.knowledge.sdk.writer import sync_file
+
+    settings = load_settings(config_file)
     try:
-        package = find_sdk(sdk_path)
-        changes = sync(rules_dir or default_rules_dir(), package, write=not check_only)
+        found = locate_sdk(settings.root, sdk, settings.sdk)
+    except SdkLookupError as error:
+        raise UsageError(str(error)) from None
+    if found is None:
+        raise UsageError("no anthropic package found (see README 'Which SDK'); pass its folder with --sdk")
+    package, origin = found
+    target = rules_dir / ROUTES_FILE if rules_dir is not None else settings.sdk_snapshot
+    existed = target.is_file()
+    try:
+        changes = sync_file(target, package, write=not check_only)
     except SyncError as error:
         raise UsageError(str(error)) from None
-    return (list(changes) or ["sdk-routes.toml is up to date"]), bool(changes)
+    source = f"anthropic at {package} ({origin})"
+    if not changes:
+        return [f"{target} is up to date with {source}"], False
+    if not existed:
+        counted = {kind: sum(1 for line in changes if line.startswith(f"+ {kind}")) for kind in ("method", "beta name")}
+        verb = "does not exist yet; it would be written from" if check_only else "written from"
+        summary = f"new file: {counted['method']} methods, {counted['beta name']} beta names"
+        return [f"{target} {verb} {source}", summary], True
+    verb = "is out of date with" if check_only else "written from"
+    return [f"{target} {verb} {source}:", *changes], True

@@ -115,6 +115,7 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
         sources=sources,
         show_fixes=bool(options.get("show_fixes")),
         fixed=fixed_counts,
+        sdk=registry.sdk.to_json() if registry.sdk is not None else None,
     )
     report = renderer(output_format)(results, ctx)
     if options.get("quiet") and output_format in ("text", "concise"):
