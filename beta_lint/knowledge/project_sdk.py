@@ -54,7 +54,7 @@ def _package_in(folder: Path) -> Path | None:
     return None
 
 
-def _running_environment() -> Path | None:
+def running_environment() -> Path | None:
     import importlib.util
 
     try:
@@ -91,7 +91,7 @@ def locate_sdk(
         found = _package_in(root / name)
         if found is not None:
             return found, f"{name} in the project"
-    found = _running_environment()
+    found = running_environment()
     if found is not None:
         return found, "beta-lint's environment"
     return None
