@@ -359,3 +359,19 @@ def test_registry_sync_with_a_wrong_sdk_path(tmp_path: Path, sdk_cache: Path) ->
     result = run(root, sdk_cache, "registry", "sync", "--sdk", str(package))
     assert result.returncode == 2
     assert result.stderr == f"beta-lint: error: --sdk {package}: no anthropic package there\n"
+
+
+# ------------------------------------------------------------------ BL102 and what the SDK sends itself
+
+
+def test_superseded_is_not_reported_where_the_sdk_sends_it_itself() -> None:
+    from conftest import lint
+
+    base = (
+        "import anthropic\nclient = anthropic.Anthropic()\n"
+        'client.beta.user_profiles.{}("up_1", betas=["user-profiles-2026-09-04"])\n'
+    )
+    sdk_sends = lint(base.format("providers.google.data_controls.retrieve"), ["BL102"])
+    assert sdk_sends == []
+    elsewhere = lint(base.format("retrieve"), ["BL102"])
+    assert [d.code for d in elsewhere] == ["BL102"]

@@ -63,6 +63,8 @@ def superseded_beta(usage: Usage, ctx: Context) -> Iterator[Finding]:
     beta = registry_entry(usage, ctx)
     if beta is None or beta.status != "superseded" or _retired_on(beta, ctx) is not None:
         return
+    if usage.request is not None and beta.name in usage.request.sdk_added:
+        return  # the SDK method sends it itself (user-profiles-2026-09-04 on beta.user_profiles.providers)
     if beta.successor:
         message = f'"{beta.name}" is superseded by "{beta.successor}"'
         fix = fixes.replace_name(usage, beta.successor, ctx.source)
