@@ -43,6 +43,7 @@ CATALOG: dict[str, tuple[str, bool]] = {
     "BL205": ("platform-unsupported-beta", True),
     "BL206": ("sdk-beta-overridden", True),
     "BL207": ("default-beta-shadowed", False),
+    "BL208": ("method-missing-on-platform-client", True),
     "BL301": ("duplicate-beta", True),
     "BL302": ("malformed-beta-header", True),
     "BL303": ("redundant-sdk-beta", False),

@@ -375,3 +375,33 @@ def test_superseded_is_not_reported_where_the_sdk_sends_it_itself() -> None:
     assert sdk_sends == []
     elsewhere = lint(base.format("retrieve"), ["BL102"])
     assert [d.code for d in elsewhere] == ["BL102"]
+
+
+# ------------------------------------------------------------------ BL208: methods a platform client lacks
+
+PLATFORM_CALLS = (
+    "import anthropic\n"
+    "bedrock = anthropic.AnthropicBedrock()\n"
+    "mantle = anthropic.AsyncAnthropicBedrockMantle()\n"
+    "vertex = anthropic.AnthropicVertex()\n"
+    "first = anthropic.Anthropic()\n"
+    'bedrock.beta.messages.create(model="m", max_tokens=1, messages=[], betas=["context-management-2025-06-27"])\n'
+    "bedrock.beta.compliance.review.cases.list()\n"  # line 7
+    "mantle.beta.compliance.review.cases.list()\n"  # line 8
+    "vertex.beta.files.list()\n"  # line 9
+    "first.beta.compliance.review.cases.list()\n"  # the first-party client has it
+    "bedrock.beta.messages.create(model='m', max_tokens=1, messages=[])\n"  # Bedrock has messages
+)
+
+
+def test_bl208_methods_the_platform_clients_lack(tmp_path: Path, sdk_cache: Path) -> None:
+    root = project(tmp_path, PLATFORM_CALLS)
+    status, report = check_json(root, sdk_cache, "--select", "BL208", "app.py")
+    found = [(d["line"], d["severity"], d["message"]) for d in report["diagnostics"]]
+    assert [(line, severity) for line, severity, _ in found] == [(7, "error"), (8, "error"), (9, "error")]
+    assert found[0][2] == (
+        "client.beta.compliance does not exist on the Amazon Bedrock clients of anthropic 2.15.0: "
+        "client.beta.compliance.review.cases.list() raises AttributeError"
+    )
+    assert "client.beta.files does not exist on the Google Vertex AI clients" in found[2][2]
+    assert status == 1

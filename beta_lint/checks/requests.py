@@ -295,3 +295,26 @@ def default_beta_shadowed(
                 f"replace it (the SDK does not merge them), so it is not sent with: {calls}"
             )
             yield wide, Finding(usage.site, message, usage.name, related=tuple(c.location for c in shadowing[:3]))
+
+
+@request_rule(
+    "BL208",
+    "method-missing-on-platform-client",
+    default=True,
+    severity="error",
+    summary="An SDK method that the platform's client classes (Bedrock, Vertex, Foundry) do not have.",
+)
+def method_missing_on_platform_client(request: Request, usages: Sequence[Usage], ctx: Context) -> Iterator[Finding]:
+    sdk = ctx.registry.sdk
+    if sdk is None or request.target in (None, "http") or not request.sdk_method_known or request.client_wide:
+        return
+    target = request.target or ""
+    missing = sdk.missing_on(request.platform, target)
+    if missing is None:
+        return
+    platform = _PLATFORM_NAMES.get(request.platform or "", request.platform)
+    message = (
+        f"client.{missing} does not exist on the {platform} clients of {sdk.named()}: "
+        f"client.{target}() raises AttributeError"
+    )
+    yield Finding(request.location, message)

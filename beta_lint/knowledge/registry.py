@@ -157,6 +157,15 @@ class SdkInUse:
     path: str | None  # the package folder read statically; None when none was found
     origin: str  # "VIRTUAL_ENV", ".venv", "config", "uv.lock", "shipped table" ...
     stamp: str = ""  # identifies the files read (sizes and times), for cache keys
+    # Per platform, the client paths no client class of it has (`beta.compliance` on Bedrock).
+    missing: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def missing_on(self, platform: str | None, target: str) -> str | None:
+        """The path (`target` or a resource above it) that the platform's clients lack."""
+        for name, paths in self.missing:
+            if name == platform:
+                return next((p for p in paths if target == p or target.startswith(p + ".")), None)
+        return None
 
     def describe(self) -> str:
         where = f" at {self.path}" if self.path else ""

@@ -29,6 +29,7 @@ class SdkClient:
     qualified_names: tuple[str, ...]
     platform: str
     unsupported: tuple[str, ...]
+    raises: tuple[str, ...] = ()  # the part of `unsupported` that exists but raises when called
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,14 @@ class RouteTable:
     generic: tuple[str, ...]
     hosts: tuple[tuple[str, str], ...]
     aliases: tuple[tuple[str, re.Pattern[str], str], ...] = ()  # (platform, URL pattern, endpoint)
+
+    def missing_by_platform(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Per platform, the client paths that every client class of it lacks (AttributeError)."""
+        missing: dict[str, set[str]] = {}
+        for client in self.clients.values():
+            absent = set(client.unsupported) - set(client.raises)
+            missing[client.platform] = missing[client.platform] & absent if client.platform in missing else absent
+        return tuple((platform, tuple(sorted(paths))) for platform, paths in sorted(missing.items()) if paths)
 
     def method(self, path: str) -> SdkRoute | None:
         return self.methods.get(path)
@@ -124,6 +133,7 @@ def route_table_from(sdk: dict[str, Any], http: dict[str, Any]) -> RouteTable:
             qualified_names=_strings(raw.get("qualified-names")),
             platform=str(raw.get("platform", "anthropic")),
             unsupported=_strings(raw.get("unsupported")),
+            raises=_strings(raw.get("raises")),
         )
         for qualified in client.qualified_names:
             clients[qualified] = client

@@ -38,6 +38,13 @@ def project_knowledge(
             extra = load_registry_file(extra_file, origin="config")
             registry = registry.extended(extra.betas.values(), extra.allowed)
     registry, routes_text = _with_sdk(registry, settings, sdk_option)
+    from dataclasses import replace
+
+    from beta_lint.knowledge.routes import default_route_table
+
+    table = route_table_from_text(routes_text) if routes_text is not None else default_route_table()
+    if registry.sdk is not None:
+        registry = replace(registry, sdk=replace(registry.sdk, missing=table.missing_by_platform()))
     return registry.extended(settings.registry_extra, settings.registry_allow), routes_text
 
 
