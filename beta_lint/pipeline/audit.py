@@ -121,7 +121,7 @@ def audit_command(paths: list[str], options: dict[str, Any]) -> int:
         raise UsageError(f"--format {output_format!r}: expected one of {', '.join(RENDERERS)}")
 
     settings = load_run_settings(options)
-    registry = build_registry(settings, options.get("registry_file"))
+    registry = build_registry(settings, options.get("registry_file"), options.get("sdk"))
     # Only usages matter here: no rule runs (parse errors, BL999, still come back).
     linter = replace(build_linter(settings, options, registry), enabled=frozenset())
     include_text = options.get("include_text")
