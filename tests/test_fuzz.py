@@ -219,7 +219,7 @@ def check_range(lines: Lines, loc: Location, what: str, offsets: bool = True) ->
 
 # Where each rule reports (checks.py): on the name as written, on the expression that carries it
 # into the request, or elsewhere (a key, a call) with a beta that is *missing* from the code.
-AT_NAME = {"BL001", "BL002", "BL101", "BL102", "BL103", "BL104"}
+AT_NAME = {"BL001", "BL002", "BL003", "BL101", "BL102", "BL103", "BL104"}
 AT_SITE = {"BL201", "BL204", "BL205", "BL207", "BL301", "BL303"}
 MISSING_BETA = {"BL202", "BL206"}
 
