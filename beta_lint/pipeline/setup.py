@@ -95,7 +95,9 @@ def _merge_sdk(registry: Registry, settings: Settings, sdk_option: str | None) -
     if pinned is not None:
         version, where = pinned
         return merged(registry, [], SdkInUse(version, None, f"pinned in {where}; shipped table of {shipped}")), None
-    return merged(registry, [], SdkInUse(shipped, None, "no anthropic package found; shipped table")), None
+    off = "none" in (sdk_option, settings.sdk)
+    searched = "SDK search turned off by sdk = none" if off else "no anthropic package found"
+    return merged(registry, [], SdkInUse(shipped, None, f"{searched}; shipped table")), None
 
 
 def selector_codes(values: Sequence[str], option: str) -> tuple[str, ...]:
