@@ -405,3 +405,18 @@ def test_bl208_methods_the_platform_clients_lack(tmp_path: Path, sdk_cache: Path
     )
     assert "client.beta.files does not exist on the Google Vertex AI clients" in found[2][2]
     assert status == 1
+
+
+RAW_USER_PROFILES = (
+    "import httpx\n"
+    'httpx.get("https://api.anthropic.com/v1/user_profiles/up_1/providers/google/data_controls",\n'
+    '          headers={"anthropic-beta": "user-profiles-2026-09-04,google-managed-data-controls-2026-09-01"})\n'
+    'httpx.get("https://api.anthropic.com/v1/user_profiles/up_1",\n'
+    '          headers={"anthropic-beta": "user-profiles-2026-09-04"})\n'
+)
+
+
+def test_superseded_is_not_reported_on_a_raw_request_to_where_the_sdk_sends_it(tmp_path: Path, sdk_cache: Path) -> None:
+    root = project(tmp_path, RAW_USER_PROFILES)
+    _, report = check_json(root, sdk_cache, "--select", "BL102", "app.py")
+    assert [(d["code"], d["line"]) for d in report["diagnostics"]] == [("BL102", 5)]

@@ -160,6 +160,19 @@ class SdkInUse:
     # Per platform, the client paths no client class of it has (`beta.compliance` on Bedrock).
     missing: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
+    # (route template, betas) of every SDK method that sends betas by itself.
+    sent_on: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def sends_itself(self, endpoint: str, name: str) -> bool:
+        """Whether an SDK method going to `endpoint` (a route, `{}` for dynamic parts) adds `name` itself."""
+        actual = endpoint.strip("/").split("/")
+        for route, names in self.sent_on:
+            pattern = route.strip("/").split("/")
+            if name in names and len(pattern) == len(actual):
+                if all(p == a or p.startswith("{") or a.startswith("{") for p, a in zip(pattern, actual, strict=True)):
+                    return True
+        return False
+
     def missing_on(self, platform: str | None, target: str) -> str | None:
         """The path (`target` or a resource above it) that the platform's clients lack."""
         for name, paths in self.missing:

@@ -59,6 +59,14 @@ class RouteTable:
             missing[client.platform] = missing[client.platform] & absent if client.platform in missing else absent
         return tuple((platform, tuple(sorted(paths))) for platform, paths in sorted(missing.items()) if paths)
 
+    def sent_on(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(route, betas) of every method with a route that adds betas by itself."""
+        found: dict[str, set[str]] = {}
+        for method in self.methods.values():
+            if method.route is not None and method.adds:
+                found.setdefault(method.route, set()).update(method.adds)
+        return tuple((route, tuple(sorted(names))) for route, names in sorted(found.items()))
+
     def method(self, path: str) -> SdkRoute | None:
         return self.methods.get(path)
 

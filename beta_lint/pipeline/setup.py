@@ -44,7 +44,8 @@ def project_knowledge(
 
     table = route_table_from_text(routes_text) if routes_text is not None else default_route_table()
     if registry.sdk is not None:
-        registry = replace(registry, sdk=replace(registry.sdk, missing=table.missing_by_platform()))
+        sdk = replace(registry.sdk, missing=table.missing_by_platform(), sent_on=table.sent_on())
+        registry = replace(registry, sdk=sdk)
     return registry.extended(settings.registry_extra, settings.registry_allow), routes_text
 
 
