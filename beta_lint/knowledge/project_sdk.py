@@ -21,6 +21,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from beta_lint.knowledge.registry import Beta, Registry, SdkInUse
 
@@ -163,12 +164,10 @@ def read_sdk(package: Path, origin: str, cache: Path | None = None) -> ProjectSd
     return ProjectSdk(info, text)
 
 
-def sdk_betas(routes_text: str, version: str) -> list[Beta]:
-    """Registry entries for every beta name the SDK lists in its Literal or sends itself."""
-    from beta_lint.knowledge.data import loads_toml
-
+def sdk_betas(routes: dict[str, Any], version: str) -> list[Beta]:
+    """Registry entries for every beta name the SDK (its parsed sdk-routes.toml) lists or sends itself."""
     out = []
-    for raw in loads_toml(routes_text).get("beta-name", []):
+    for raw in routes.get("beta-name", []):
         sent_by = tuple(str(item) for item in raw.get("sent-by", ()))
         in_literal = bool(raw.get("in-literal", False))
         where = "its AnthropicBetaParam Literal" if in_literal else "code that sends it"

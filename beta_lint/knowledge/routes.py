@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from beta_lint.knowledge.data import load_toml, loads_toml, rules_dir
+from beta_lint.knowledge.data import load_toml, rules_dir
 
 _URL_PATH_RE = re.compile(r"(/v1/[A-Za-z0-9_{}./-]*)")
 
@@ -117,9 +117,9 @@ def load_route_table(directory: Path | None = None) -> RouteTable:
     return route_table_from(load_toml(base / "sdk-routes.toml"), load_toml(base / "http-clients.toml"))
 
 
-def route_table_from_text(sdk_routes: str) -> RouteTable:
-    """The table of an SDK read at lint time (its sdk-routes.toml text) with the shipped HTTP data."""
-    return route_table_from(loads_toml(sdk_routes), load_toml(rules_dir() / "http-clients.toml"))
+def route_table_of_sdk(sdk_routes: dict[str, Any]) -> RouteTable:
+    """The table of an SDK read at lint time (its parsed sdk-routes.toml) with the shipped HTTP data."""
+    return route_table_from(sdk_routes, load_toml(rules_dir() / "http-clients.toml"))
 
 
 def route_table_from(sdk: dict[str, Any], http: dict[str, Any]) -> RouteTable:

@@ -27,8 +27,8 @@ from beta_lint.pipeline.setup import build_linter, collect_files, emit_report, l
 
 def run_check(paths: list[str], options: dict[str, Any]) -> int:
     settings = load_run_settings(options)
-    registry, routes_text = project_knowledge(settings, options.get("registry_file"), options.get("sdk"))
-    linter = build_linter(settings, options, registry, routes_text)
+    registry, route_table = project_knowledge(settings, options.get("registry_file"), options.get("sdk"))
+    linter = build_linter(settings, options, registry, route_table)
     if options.get("verbose") and registry.sdk is not None:
         click.echo(f"beta-lint: SDK: {registry.sdk.describe()}", err=True)
     include_text = (

@@ -16,7 +16,7 @@ from beta_lint.config import Settings, load_settings
 from beta_lint.errors import UsageError, parse_date
 from beta_lint.files.discover import PYTHON_SUFFIXES, discover
 from beta_lint.knowledge.registry import Registry, default_registry, load_registry_file
-from beta_lint.knowledge.routes import route_table_from_text
+from beta_lint.knowledge.routes import RouteTable, route_table_of_sdk
 from beta_lint.pipeline.linter import Linter
 
 
@@ -27,29 +27,30 @@ def build_registry(settings: Settings, registry_file: Path | None = None, sdk_op
 
 def project_knowledge(
     settings: Settings, registry_file: Path | None = None, sdk_option: str | None = None
-) -> tuple[Registry, str | None]:
-    """The registry (the SDK in use recorded on it) and the route table text of the project's SDK.
+) -> tuple[Registry, RouteTable | None]:
+    """The registry (the SDK in use recorded on it) and the route table of the project's SDK.
 
-    The text is None when beta-lint's shipped table is used (no SDK found, or only a pinned version).
+    The table is None when beta-lint's shipped table is used (no SDK found, or only a pinned version).
     """
     registry = default_registry()
     for extra_file in (settings.registry_file, registry_file):
         if extra_file is not None:
             extra = load_registry_file(extra_file, origin="config")
             registry = registry.extended(extra.betas.values(), extra.allowed)
-    registry, routes_text = _with_sdk(registry, settings, sdk_option)
+    registry, routes = _with_sdk(registry, settings, sdk_option)
     from dataclasses import replace
 
     from beta_lint.knowledge.routes import default_route_table
 
-    table = route_table_from_text(routes_text) if routes_text is not None else default_route_table()
+    project_table = route_table_of_sdk(routes) if routes is not None else None
+    table = project_table or default_route_table()
     if registry.sdk is not None:
         sdk = replace(registry.sdk, missing=table.missing_by_platform(), sent_on=table.sent_on())
         registry = replace(registry, sdk=sdk)
-    return registry.extended(settings.registry_extra, settings.registry_allow), routes_text
+    return registry.extended(settings.registry_extra, settings.registry_allow), project_table
 
 
-def _with_sdk(registry: Registry, settings: Settings, sdk_option: str | None) -> tuple[Registry, str | None]:
+def _with_sdk(registry: Registry, settings: Settings, sdk_option: str | None) -> tuple[Registry, dict[str, Any] | None]:
     """Which SDK the project uses, in README's order ("Which SDK"), merged into the registry."""
     from beta_lint.knowledge.project_sdk import SdkLookupError
 
@@ -59,7 +60,9 @@ def _with_sdk(registry: Registry, settings: Settings, sdk_option: str | None) ->
         raise UsageError(str(error)) from None
 
 
-def _merge_sdk(registry: Registry, settings: Settings, sdk_option: str | None) -> tuple[Registry, str | None]:
+def _merge_sdk(
+    registry: Registry, settings: Settings, sdk_option: str | None
+) -> tuple[Registry, dict[str, Any] | None]:
     from beta_lint.knowledge.data import loads_toml
     from beta_lint.knowledge.project_sdk import (
         locate_sdk,
@@ -77,21 +80,21 @@ def _merge_sdk(registry: Registry, settings: Settings, sdk_option: str | None) -
     snapshot = settings.sdk_snapshot
     if (found is None or own_environment) and snapshot.is_file():
         # What `registry sync` wrote for this project speaks for it better than beta-lint's own environment.
-        text = snapshot.read_text(encoding="utf-8")
         try:
-            version = str(loads_toml(text).get("sdk-version", ""))
-        except ValueError as error:
+            routes = loads_toml(snapshot.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
             raise UsageError(f"{snapshot}: cannot read (written by `registry sync`?): {error}") from None
+        version = str(routes.get("sdk-version", ""))
         info = SdkInUse(version, None, f"{snapshot.name}, written by `registry sync`")
-        return merged(registry, sdk_betas(text, version), info), text
+        return merged(registry, sdk_betas(routes, version), info), routes
     pinned = pinned_version(settings.root)
     if found is not None:
         package, origin = found
         # beta-lint's own environment stands for the project only when it has the version the project pins.
         if not (own_environment and pinned is not None and read_version(package) != pinned[0]):
             project = read_sdk(package, origin)
-            registry = merged(registry, sdk_betas(project.routes_text, project.info.version), project.info)
-            return registry, project.routes_text
+            routes = loads_toml(project.routes_text)
+            return merged(registry, sdk_betas(routes, project.info.version), project.info), routes
     shipped = default_route_table().sdk_version
     if pinned is not None:
         version, where = pinned
@@ -110,7 +113,7 @@ def selector_codes(values: Sequence[str], option: str) -> tuple[str, ...]:
 
 
 def build_linter(
-    settings: Settings, options: dict[str, Any], registry: Registry, routes_text: str | None = None
+    settings: Settings, options: dict[str, Any], registry: Registry, route_table: RouteTable | None = None
 ) -> Linter:
     select = selector_codes(options.get("select") or (), "--select") or settings.select
     extend = settings.extend_select + selector_codes(options.get("extend_select") or (), "--extend-select")
@@ -127,7 +130,7 @@ def build_linter(
         per_file_ignores=settings.per_file_ignores,
         max_file_size=settings.max_file_size,
         file_timeout=settings.file_timeout,
-        route_table=route_table_from_text(routes_text) if routes_text is not None else None,
+        route_table=route_table,
     )
 
 
