@@ -172,8 +172,10 @@ def normalise_sarif(text: str) -> str:
     run_ = document["runs"][0]
     run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] = "file:///PROJECT/"
     run_["tool"]["driver"]["version"] = "VERSION"
+    # Where the SDK was found depends on the machine (VIRTUAL_ENV, beta-lint's environment ...).
     if run_["properties"]["sdk"]["path"] is not None:
         run_["properties"]["sdk"]["path"] = "SDK_PATH"
+        run_["properties"]["sdk"]["origin"] = "ORIGIN"
     for rule in run_["tool"]["driver"]["rules"]:
         rule["fullDescription"]["text"] = "<rule page summary>"
         rule["help"] = {"text": "<rule page>", "markdown": "<rule page>"}
