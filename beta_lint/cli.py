@@ -1,4 +1,5 @@
-"""The `beta-lint` command line (click). Exit status: 0 clean, 1 findings, 2 error."""
+"""The `beta-lint` command line (click). Exit status: 0 clean or warnings only, 1 errors (or warnings over
+--max-warnings), 2 beta-lint could not run."""
 
 from __future__ import annotations
 
@@ -116,6 +117,11 @@ def _common_options(function: F) -> F:
             ),
             click.option("--today", help="Judge retirement dates against this day (YYYY-MM-DD)."),
             click.option(
+                "--sdk",
+                help="The project's anthropic package: its folder, a virtual environment, or 'none' "
+                "(default: searched for, see README 'Which SDK').",
+            ),
+            click.option(
                 "--force-exclude", is_flag=True, help="Apply exclusions even to files named on the command line."
             ),
             click.option("--no-respect-gitignore", is_flag=True, help="Lint files ignored by .gitignore too."),
@@ -151,6 +157,12 @@ def _common_options(function: F) -> F:
 )
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
+@click.option(
+    "--max-warnings",
+    type=int,
+    default=None,
+    help="Exit 1 when there are more warnings than this (0: any warning fails; default: warnings never fail).",
+)
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (or show) fixes that may change behaviour.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
@@ -167,6 +179,7 @@ def _common_options(function: F) -> F:
     is_flag=True,
     help="Print the settings that apply to the file named (configuration file, rules, registry); check nothing.",
 )
+@click.option("--verbose", "-v", is_flag=True, help="Also say which SDK and registry the run used (on stderr).")
 @guarded
 def check(paths: tuple[str, ...], **options: Any) -> None:
     """Check beta names in PATHS (files or folders; '-' for standard input; default '.')."""
@@ -242,12 +255,13 @@ def registry() -> None:
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--registry", "registry_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--sdk", help="The project's anthropic package, a virtual environment, or 'none'.")
 @guarded
-def registry_list(output_format: str, config_file: Path | None, registry_file: Path | None) -> None:
-    """List every known beta."""
+def registry_list(output_format: str, config_file: Path | None, registry_file: Path | None, sdk: str | None) -> None:
+    """List every known beta (the registry's and the project's SDK's)."""
     from beta_lint.pipeline.listings import registry_list as listing
 
-    _echo(listing(output_format, config_file, registry_file))
+    _echo(listing(output_format, config_file, registry_file, sdk))
 
 
 @registry.command("show")
@@ -255,35 +269,39 @@ def registry_list(output_format: str, config_file: Path | None, registry_file: P
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--registry", "registry_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--sdk", help="The project's anthropic package, a virtual environment, or 'none'.")
 @guarded
-def registry_show(name: str, output_format: str, config_file: Path | None, registry_file: Path | None) -> None:
-    """Show everything the registry knows about beta NAME."""
+def registry_show(
+    name: str, output_format: str, config_file: Path | None, registry_file: Path | None, sdk: str | None
+) -> None:
+    """Show everything the registry (and the project's SDK) knows about beta NAME."""
     from beta_lint.pipeline.listings import registry_show as entry_lines
 
-    _echo(entry_lines(name, output_format, config_file, registry_file))
+    _echo(entry_lines(name, output_format, config_file, registry_file, sdk))
 
 
 @registry.command("sync")
 @click.option(
     "--sdk",
-    "sdk_path",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The installed anthropic package folder (default: found without importing it).",
+    help="The project's anthropic package: its folder or a virtual environment (default: found as `check` finds it).",
 )
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--rules-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Where to write sdk-routes.toml (default: the rules/ folder beta-lint uses).",
+    help="For beta-lint's maintainers: write DIR/sdk-routes.toml instead of the project's file.",
 )
-@click.option(
-    "--check", "check_only", is_flag=True, help="Report what would change; write nothing (exit 1 if anything)."
-)
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if the project's file is out of date.")
 @guarded
-def registry_sync(sdk_path: Path | None, rules_dir: Path | None, check_only: bool) -> None:
-    """Regenerate the SDK route table from an installed anthropic package (read statically)."""
+def registry_sync(sdk: str | None, config_file: Path | None, rules_dir: Path | None, check_only: bool) -> None:
+    """Write what the project's anthropic package says (read statically) to the project's SDK file.
+
+    The file is `[tool.beta-lint.registry] sdk-file`, default beta-lint-sdk.toml in the project root;
+    `check` and `registry show` use it when no SDK is installed for the project.
+    """
     from beta_lint.pipeline.listings import registry_sync as run_sync
 
-    lines, changed = run_sync(sdk_path, rules_dir, check_only)
+    lines, changed = run_sync(sdk, rules_dir, check_only, config_file)
     _echo(lines)
     if check_only and changed:
         sys.exit(EXIT_FINDINGS)

@@ -63,6 +63,8 @@ DEFAULT_TEXT_SUFFIXES: tuple[str, ...] = (
     ".jsx",
 )
 CONFIG_NAMES = ("beta-lint.toml", ".beta-lint.toml", "pyproject.toml")
+# Where `registry sync` writes what it read from the project's SDK, unless registry.sdk-file says.
+DEFAULT_SDK_FILE = "beta-lint-sdk.toml"
 
 
 class ConfigError(Exception):
@@ -88,6 +90,12 @@ class Settings:
     max_file_size: int = 10 * 1024 * 1024
     file_timeout: float = 10.0
     cache_dir: Path | None = None
+    sdk: str | None = None  # the project's anthropic package (a folder, or "none"); None: searched for
+    sdk_file: Path | None = None  # what `registry sync` wrote; None: DEFAULT_SDK_FILE in the root
+
+    @property
+    def sdk_snapshot(self) -> Path:
+        return self.sdk_file or self.root / DEFAULT_SDK_FILE
 
 
 def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -174,7 +182,7 @@ def _beta_names(path: Path, key: str, value: Any) -> tuple[str, ...]:
 
 def _registry(path: Path, value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise ConfigError(f"{path}: key 'registry': expected a table with 'allow', 'beta' or 'file'")
+        raise ConfigError(f"{path}: key 'registry': expected a table with 'allow', 'beta', 'file' or 'sdk-file'")
     out: dict[str, Any] = {}
     for key, item in value.items():
         if key == "allow":
@@ -185,6 +193,10 @@ def _registry(path: Path, value: Any) -> dict[str, Any]:
             out["registry_file"] = (path.parent / item).resolve()
             if not out["registry_file"].is_file():
                 raise ConfigError(f"{path}: key 'registry.file': {item} not found")
+        elif key == "sdk-file":
+            if not isinstance(item, str) or "\x00" in item or not item:
+                raise ConfigError(f"{path}: key 'registry.sdk-file': expected a path string")
+            out["sdk_file"] = (path.parent / item).resolve()
         elif key == "beta":
             if not isinstance(item, list) or not all(isinstance(entry, dict) for entry in item):
                 raise ConfigError(f"{path}: key 'registry.beta': expected an array of tables")
@@ -196,7 +208,7 @@ def _registry(path: Path, value: Any) -> dict[str, Any]:
             except RegistryError as error:
                 raise ConfigError(str(error)) from None
         else:
-            raise ConfigError(f"{path}: unknown key 'registry.{key}' (expected allow, beta, file)")
+            raise ConfigError(f"{path}: unknown key 'registry.{key}' (expected allow, beta, file, sdk-file)")
     return out
 
 
@@ -230,6 +242,10 @@ def parse_settings(path: Path, table: Mapping[str, Any]) -> Settings:
             if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value <= 86400:
                 raise ConfigError(f"{path}: key 'file-timeout': expected a number of seconds from 0 to 86400")
             values["file_timeout"] = float(value)
+        elif key == "sdk":
+            if not isinstance(value, str) or "\x00" in value or not value:
+                raise ConfigError(f"{path}: key 'sdk': expected a path string or \"none\"")
+            values["sdk"] = value if value == "none" else str((path.parent / value).resolve())
         elif key == "cache-dir":
             if not isinstance(value, str) or "\x00" in value:
                 raise ConfigError(f"{path}: key 'cache-dir': expected a path string")
@@ -238,7 +254,7 @@ def parse_settings(path: Path, table: Mapping[str, Any]) -> Settings:
             raise ConfigError(
                 f"{path}: unknown key '{key}' in [tool.beta-lint] (expected one of: select, ignore, "
                 "extend-select, exclude, extend-exclude, per-file-ignores, respect-gitignore, registry, "
-                "include-text, text-suffixes, max-file-size, file-timeout, cache-dir)"
+                "include-text, text-suffixes, max-file-size, file-timeout, cache-dir, sdk)"
             )
     return Settings(**values)
 

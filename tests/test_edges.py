@@ -383,6 +383,11 @@ def test_show_settings_names_the_config_the_settings_and_the_registry(project: P
     registry = write(project, "extra.toml", 'updated = "2026-01-01"\n')
     extra = run_cli("check", "--show-settings", "--registry", str(registry), "x.py", cwd=project).stdout
     assert f"Registry: built-in (updated {updated}) + {registry}" in extra.splitlines()
+    # The SDK the project uses (issue 18): the one beta-lint runs with, here the pinned 2.15.0.
+    assert facts["SDK"].startswith("anthropic 2.15.0 at "), facts["SDK"]
+    none = run_cli("check", "--show-settings", "--sdk", "none", "x.py", cwd=project).stdout
+    (sdk_line,) = [line for line in none.splitlines() if line.startswith("SDK: ")]
+    assert "turned off" in sdk_line and "shipped table" in sdk_line, sdk_line
 
 
 # ---------------------------------------------------------------- notebook positions, as a function

@@ -65,6 +65,17 @@ REPORT_SCHEMA: dict[str, Any] = {
             "required": ["updated"],
             "properties": {"updated": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}},
         },
+        # The SDK whose facts the run used (README "Which SDK"); path null: no package was read.
+        "sdk": {
+            "type": ["object", "null"],
+            "additionalProperties": False,
+            "required": ["version", "path", "origin"],
+            "properties": {
+                "version": {"type": "string", "minLength": 1},
+                "path": {"type": ["string", "null"]},
+                "origin": {"type": "string", "minLength": 1},
+            },
+        },
         "diagnostics": {"type": "array", "items": {"$ref": "#/$defs/diagnostic"}},
         "summary": {
             "type": "object",
@@ -208,7 +219,7 @@ def check_range(lines: Lines, loc: Location, what: str, offsets: bool = True) ->
 
 # Where each rule reports (checks.py): on the name as written, on the expression that carries it
 # into the request, or elsewhere (a key, a call) with a beta that is *missing* from the code.
-AT_NAME = {"BL001", "BL002", "BL101", "BL102", "BL103", "BL104"}
+AT_NAME = {"BL001", "BL002", "BL003", "BL101", "BL102", "BL103", "BL104"}
 AT_SITE = {"BL201", "BL204", "BL205", "BL207", "BL301", "BL303"}
 MISSING_BETA = {"BL202", "BL206"}
 

@@ -43,9 +43,9 @@ from beta_lint.report import FORMATS
 BAD = (
     "import anthropic\n"
     "client = anthropic.Anthropic()\n"
-    'client.beta.messages.create(model="claude-opus-4-6", betas=["x-2025-01-01"])\n'
+    'client.beta.messages.create(model="claude-opus-4-6", betas=["computer-use-2023-07-07"])\n'
 )
-BAD_AT = "3:62: BL002"  # where BAD's finding is reported
+BAD_AT = "3:62: BL002"  # where BAD's finding is reported: a date that does not exist for a known feature
 FIXABLE = (
     "import anthropic\n"
     "client = anthropic.Anthropic()\n"
@@ -168,7 +168,7 @@ def test_utf16_without_bom_is_skipped_or_bl999_never_a_crash(project: Path) -> N
 def test_nul_bytes_anywhere_are_bl999(project: Path) -> None:
     files = {
         "nul_first.py": b"\x00" + BAD.encode(),
-        "nul_in_string.py": BAD.replace("x-2025", "x\x00-2025").encode(),
+        "nul_in_string.py": BAD.replace("use-2023", "use\x00-2023").encode(),
         "nul_last.py": BAD.encode() + b"\x00",
         "only_nul_and_betas.py": b"betas" + b"\x00" * 4096,
     }

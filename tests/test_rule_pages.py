@@ -31,6 +31,7 @@ TODAY = "2026-11-24"
 CATALOG: dict[str, tuple[str, bool]] = {
     "BL001": ("malformed-beta-name", True),
     "BL002": ("unknown-beta", True),
+    "BL003": ("unlisted-beta", True),
     "BL101": ("ga-beta", True),
     "BL102": ("superseded-beta", True),
     "BL103": ("retired-beta", True),
@@ -42,6 +43,7 @@ CATALOG: dict[str, tuple[str, bool]] = {
     "BL205": ("platform-unsupported-beta", True),
     "BL206": ("sdk-beta-overridden", True),
     "BL207": ("default-beta-shadowed", False),
+    "BL208": ("method-missing-on-platform-client", True),
     "BL301": ("duplicate-beta", True),
     "BL302": ("malformed-beta-header", True),
     "BL303": ("redundant-sdk-beta", False),

@@ -23,6 +23,9 @@ class Finding:
     beta: str | None = None
     related: tuple[Location, ...] = ()
     fix: Fix | None = None
+    # Lower than the rule's severity when the fact it rests on is not certain (a registry entry
+    # whose confidence is below high): such a finding never fails a default run.
+    severity: Severity | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,11 @@ def file_rule(
         return function
 
     return wrap
+
+
+def by_confidence(beta: Beta) -> Severity | None:
+    """A finding about `beta` is an error only when the registry is certain of the fact."""
+    return None if beta.confidence == "high" else "warning"
 
 
 def site_related(usage: Usage) -> tuple[Location, ...]:

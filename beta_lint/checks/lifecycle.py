@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from beta_lint.checks.base import (
     Context,
     Finding,
+    by_confidence,
     registry_entry,
     usage_rule,
 )
@@ -62,6 +63,13 @@ def superseded_beta(usage: Usage, ctx: Context) -> Iterator[Finding]:
     beta = registry_entry(usage, ctx)
     if beta is None or beta.status != "superseded" or _retired_on(beta, ctx) is not None:
         return
+    request = usage.request
+    if request is not None and beta.name in request.sdk_added:
+        return  # the SDK method sends it itself (user-profiles-2026-09-04 on beta.user_profiles.providers)
+    sdk = ctx.registry.sdk
+    if request is not None and request.target == "http" and request.endpoint and sdk is not None:
+        if sdk.sends_itself(request.endpoint, beta.name):
+            return  # a raw request to a route where the SDK itself sends it
     if beta.successor:
         message = f'"{beta.name}" is superseded by "{beta.successor}"'
         fix = fixes.replace_name(usage, beta.successor, ctx.source)
@@ -98,7 +106,7 @@ def retired_beta(usage: Usage, ctx: Context) -> Iterator[Finding]:
     if beta.note:
         message += f" ({beta.note.rstrip('.')})"
     fix = fixes.remove_name(usage, ctx.source, "unsafe")
-    yield Finding(usage.location, message, beta.name, fix=fix)
+    yield Finding(usage.location, message, beta.name, fix=fix, severity=by_confidence(beta))
 
 
 @usage_rule(

@@ -9,6 +9,7 @@ from beta_lint.checks.base import (
     Context,
     Finding,
     Rule,
+    by_confidence,
     file_rule,
     is_header_request,
     registry_entry,
@@ -17,6 +18,7 @@ from beta_lint.checks.base import (
     usage_rule,
 )
 from beta_lint.fix import edits as fixes
+from beta_lint.knowledge.versions import history_of
 from beta_lint.model import Request, Usage
 
 
@@ -53,7 +55,7 @@ def wrong_endpoint(usage: Usage, ctx: Context) -> Iterator[Finding]:
     message = (
         f'"{beta.name}" applies only to {", ".join(beta.endpoints)}, but this request goes to {verb}{request.endpoint}'
     )
-    yield Finding(usage.site, message, beta.name, related=site_related(usage))
+    yield Finding(usage.site, message, beta.name, related=site_related(usage), severity=by_confidence(beta))
 
 
 @request_rule(
@@ -61,18 +63,33 @@ def wrong_endpoint(usage: Usage, ctx: Context) -> Iterator[Finding]:
     "betas-outside-beta-namespace",
     default=True,
     severity="error",
-    summary="betas= passed to a non-beta SDK method, which raises TypeError.",
+    summary="betas= passed to a non-beta SDK method, which raises TypeError (AttributeError if the method is gone).",
     fix="unsafe",
 )
 def betas_outside_beta_namespace(request: Request, usages: Sequence[Usage], ctx: Context) -> Iterator[Finding]:
     if request.carrier != "betas" or request.target is None or request.beta_namespace is not False:
         return
     if request.keyword_location is None or request.beta_header == "unknown":
-        return  # `**params` that may carry betas: the call raises TypeError only if it does
+        return  # `**params` that may carry betas: the call raises only if it does
+    sdk = ctx.registry.sdk
+    history = history_of(request.target)
+    version = sdk.version if sdk is not None else None
+    for_version = f" in {sdk.named()}" if sdk is not None else ""
+    if history is not None and version is not None:
+        if history.removed(version):
+            attribute = history.path.split(".")[0]
+            message = (
+                f"client.{history.path} does not exist{for_version} (removed in {history.removed_in}): "
+                f"the call raises AttributeError (\"'Anthropic' object has no attribute '{attribute}'\")"
+            )
+            yield Finding(request.keyword_location, message)
+            return
+        if history.takes_betas(version):
+            return  # this release's method still takes betas= (README: facts for the version in use)
     method = request.target.rsplit(".", 1)[-1]
     owner = request.target.rsplit(".", 1)[0].split(".")[-1]
     message = (
-        f"`betas=` is not a parameter of client.{request.target}(): the call raises TypeError "
+        f"`betas=` is not a parameter of client.{request.target}(){for_version}: the call raises TypeError "
         f"(\"{owner.title()}.{method}() got an unexpected keyword argument 'betas'\"); "
         f"use client.beta.{request.target}()"
     )
@@ -133,7 +150,8 @@ def wrong_endpoint_client_wide(
                 f'"{beta.name}" applies only to {", ".join(beta.endpoints)}, but this client sends it '
                 f"with every call that sets no beta of its own: {calls}"
             )
-            yield wide, Finding(usage.site, message, beta.name, related=tuple(c.location for c in wrong[:3]))
+            related = tuple(c.location for c in wrong[:3])
+            yield wide, Finding(usage.site, message, beta.name, related=related, severity=by_confidence(beta))
 
 
 # The usage-level BL201 above and this file-level one share a code: one rule, two views.
@@ -170,11 +188,12 @@ def missing_endpoint_beta(request: Request, usages: Sequence[Usage], ctx: Contex
         if beta.name in sent:
             continue
         verb = f"{request.http_method} " if request.http_method else ""
-        message = (
-            f'{verb}{request.endpoint} needs the anthropic-beta header "{beta.name}"; without it the API '
-            "rejects the request (400, or 404 as if the endpoint did not exist)"
-        )
-        yield Finding(request.location, message, beta.name)
+        message = f'{verb}{request.endpoint} needs the anthropic-beta header "{beta.name}"'
+        if beta.confidence == "high":
+            message += "; without it the API rejects the request (400, or 404 as if the endpoint did not exist)"
+        else:
+            message += f" (registry confidence: {beta.confidence})"
+        yield Finding(request.location, message, beta.name, severity=by_confidence(beta))
 
 
 def _model_id(model: str) -> str | None:
@@ -200,7 +219,7 @@ def model_incompatible_beta(usage: Usage, ctx: Context) -> Iterator[Finding]:
         return
     message = f'"{beta.name}" works only with {", ".join(beta.models)}; this request uses model "{request.model}"'
     related = (request.model_location,) if request.model_location is not None else ()
-    yield Finding(usage.site, message, beta.name, related=related)
+    yield Finding(usage.site, message, beta.name, related=related, severity=by_confidence(beta))
 
 
 _PLATFORM_NAMES = {"bedrock": "Amazon Bedrock", "vertex": "Google Vertex AI", "foundry": "Microsoft Foundry"}
@@ -220,9 +239,11 @@ def platform_unsupported_beta(usage: Usage, ctx: Context) -> Iterator[Finding]:
         return
     platform = _PLATFORM_NAMES.get(request.platform or "", request.platform)
     message = f'{platform} does not accept "{beta.name}"'
-    if request.platform == "bedrock":
+    if beta.confidence != "high":
+        message += f" (registry confidence: {beta.confidence})"
+    elif request.platform == "bedrock":
         message += ' (Bedrock answers 400 "invalid beta flag")'
-    yield Finding(usage.site, message, beta.name, related=site_related(usage))
+    yield Finding(usage.site, message, beta.name, related=site_related(usage), severity=by_confidence(beta))
 
 
 @request_rule(
@@ -274,3 +295,26 @@ def default_beta_shadowed(
                 f"replace it (the SDK does not merge them), so it is not sent with: {calls}"
             )
             yield wide, Finding(usage.site, message, usage.name, related=tuple(c.location for c in shadowing[:3]))
+
+
+@request_rule(
+    "BL208",
+    "method-missing-on-platform-client",
+    default=True,
+    severity="error",
+    summary="An SDK method that the platform's client classes (Bedrock, Vertex, Foundry) do not have.",
+)
+def method_missing_on_platform_client(request: Request, usages: Sequence[Usage], ctx: Context) -> Iterator[Finding]:
+    sdk = ctx.registry.sdk
+    if sdk is None or request.target in (None, "http") or not request.sdk_method_known or request.client_wide:
+        return
+    target = request.target or ""
+    missing = sdk.missing_on(request.platform, target)
+    if missing is None:
+        return
+    platform = _PLATFORM_NAMES.get(request.platform or "", request.platform)
+    message = (
+        f"client.{missing} does not exist on the {platform} clients of {sdk.named()}: "
+        f"client.{target}() raises AttributeError"
+    )
+    yield Finding(request.location, message)

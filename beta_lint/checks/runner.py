@@ -52,7 +52,7 @@ def to_diagnostic(rule: Rule, finding: Finding, request: Request | None) -> Diag
     return Diagnostic(
         code=rule.code,
         name=rule.name,
-        severity=rule.severity,
+        severity=finding.severity or rule.severity,
         # Quoted source text may hold a lone surrogate no output stream can encode.
         message=escape_surrogates(finding.message),
         location=finding.location,

@@ -8,6 +8,23 @@ from dataclasses import dataclass, field
 
 from beta_lint.checks.rules import RULES
 
+# A code that was split keeps covering its parts (ruff's redirects): a noqa comment for BL002,
+# `ignore = ["BL002"]` or `--select BL002` written before BL003 existed still means both.
+REDIRECTS: dict[str, tuple[str, ...]] = {"BL002": ("BL003",)}
+
+
+def redirected(selectors: Sequence[str]) -> tuple[str, ...]:
+    """`selectors` with the codes each redirected code now covers."""
+    out = list(selectors)
+    for selector in selectors:
+        out.extend(code for code in REDIRECTS.get(selector, ()) if code not in out)
+    return tuple(out)
+
+
+def covers(selector: str, code: str) -> bool:
+    """Whether a selector (a code or a prefix) names `code`, redirects included."""
+    return code.startswith(selector) or code in REDIRECTS.get(selector, ())
+
 
 @dataclass
 class Selection:
@@ -21,9 +38,9 @@ class Selection:
     @staticmethod
     def build(select: Sequence[str], extend_select: Sequence[str], ignore: Sequence[str]) -> Selection:
         # "ALL" is every rule, as in ruff.
-        select = ["BL" if s == "ALL" else s for s in select]
-        extend_select = ["BL" if s == "ALL" else s for s in extend_select]
-        ignore = ["BL" if s == "ALL" else s for s in ignore]
+        select = ["BL" if s == "ALL" else s for s in redirected(select)]
+        extend_select = ["BL" if s == "ALL" else s for s in redirected(extend_select)]
+        ignore = ["BL" if s == "ALL" else s for s in redirected(ignore)]
         codes = sorted(RULES)
         base = (
             {c for c in codes if any(c.startswith(p) for p in select)}

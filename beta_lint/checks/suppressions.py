@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from beta_lint.checks.rules import RULES
+from beta_lint.checks.selection import covers
 from beta_lint.model import Diagnostic, FileResult, Suppression, Usage
 
 
@@ -26,7 +27,7 @@ def settle(
     """The result of one file: what is reported, what was suppressed, which suppressions were unused."""
     unique: dict[tuple[str, str, int, int, int | None, str], Diagnostic] = {}
     for diagnostic in diagnostics:
-        if diagnostic.code != "BL999" and any(diagnostic.code.startswith(p) for p in ignored):
+        if diagnostic.code != "BL999" and any(covers(p, diagnostic.code) for p in ignored):
             continue
         if diagnostic.code not in enabled and diagnostic.code != "BL999":
             continue
@@ -100,6 +101,6 @@ def suppressing(diagnostic: Diagnostic, suppressions: Sequence[Suppression]) -> 
             continue
         if suppression.line != diagnostic.location.line:
             continue
-        if not suppression.codes or any(diagnostic.code.startswith(c) for c in suppression.codes):
+        if not suppression.codes or any(covers(c, diagnostic.code) for c in suppression.codes):
             return index
     return None

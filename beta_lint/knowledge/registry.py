@@ -169,10 +169,54 @@ def parse_entry(raw: Mapping[str, Any], where: str, origin: str = "registry") ->
 
 
 @dataclass(frozen=True)
+class SdkInUse:
+    """The anthropic SDK whose facts a run uses, and how beta-lint came to it."""
+
+    version: str
+    path: str | None  # the package folder read statically; None when none was found
+    origin: str  # "VIRTUAL_ENV", ".venv", "config", "uv.lock", "shipped table" ...
+    stamp: str = ""  # identifies the files read (sizes and times), for cache keys
+    # Per platform, the client paths no client class of it has (`beta.compliance` on Bedrock).
+    missing: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    # (route template, betas) of every SDK method that sends betas by itself.
+    sent_on: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def sends_itself(self, endpoint: str, name: str) -> bool:
+        """Whether an SDK method going to `endpoint` (a route, `{}` for dynamic parts) adds `name` itself."""
+        actual = endpoint.strip("/").split("/")
+        for route, names in self.sent_on:
+            pattern = route.strip("/").split("/")
+            if name in names and len(pattern) == len(actual):
+                if all(p == a or p.startswith("{") or a.startswith("{") for p, a in zip(pattern, actual, strict=True)):
+                    return True
+        return False
+
+    def missing_on(self, platform: str | None, target: str) -> str | None:
+        """The path (`target` or a resource above it) that the platform's clients lack."""
+        for name, paths in self.missing:
+            if name == platform:
+                return next((p for p in paths if target == p or target.startswith(p + ".")), None)
+        return None
+
+    def describe(self) -> str:
+        where = f" at {self.path}" if self.path else ""
+        return f"anthropic {self.version}{where} ({self.origin})"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": self.version, "path": self.path, "origin": self.origin}
+
+    def named(self) -> str:
+        """How a message names it: the version, and where it came from when no package was read."""
+        return f"anthropic {self.version}" + ("" if self.path else f" ({self.origin})")
+
+
+@dataclass(frozen=True)
 class Registry:
     betas: Mapping[str, Beta]
     updated: str
     allowed: frozenset[str] = field(default_factory=frozenset)
+    sdk: SdkInUse | None = None
 
     def get(self, name: str) -> Beta | None:
         return self.betas.get(name)
@@ -189,6 +233,10 @@ class Registry:
         if feature is None:
             return []
         return sorted(n for n in self.betas if n != name and feature_of(n) == feature)
+
+    def near_misses(self, name: str) -> list[str]:
+        """Known names `name` is probably a typo of: other dates of its feature, else edit distance 2."""
+        return self.versions_of(name) or self.closest(name, limit=2)
 
     def closest(self, name: str, limit: int = 2) -> list[str]:
         """Registry names within edit distance `limit` of `name` (case-insensitive)."""
@@ -210,6 +258,7 @@ class Registry:
         for name in sorted(self.betas):
             digest.update(repr(self.betas[name].to_json()).encode())
         digest.update(repr(sorted(self.allowed)).encode())
+        digest.update(repr(self.sdk).encode())
         return digest.hexdigest()[:16]
 
 

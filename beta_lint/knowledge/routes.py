@@ -29,6 +29,7 @@ class SdkClient:
     qualified_names: tuple[str, ...]
     platform: str
     unsupported: tuple[str, ...]
+    raises: tuple[str, ...] = ()  # the part of `unsupported` that exists but raises when called
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,22 @@ class RouteTable:
     generic: tuple[str, ...]
     hosts: tuple[tuple[str, str], ...]
     aliases: tuple[tuple[str, re.Pattern[str], str], ...] = ()  # (platform, URL pattern, endpoint)
+
+    def missing_by_platform(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Per platform, the client paths that every client class of it lacks (AttributeError)."""
+        missing: dict[str, set[str]] = {}
+        for client in self.clients.values():
+            absent = set(client.unsupported) - set(client.raises)
+            missing[client.platform] = missing[client.platform] & absent if client.platform in missing else absent
+        return tuple((platform, tuple(sorted(paths))) for platform, paths in sorted(missing.items()) if paths)
+
+    def sent_on(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(route, betas) of every method with a route that adds betas by itself."""
+        found: dict[str, set[str]] = {}
+        for method in self.methods.values():
+            if method.route is not None and method.adds:
+                found.setdefault(method.route, set()).update(method.adds)
+        return tuple((route, tuple(sorted(names))) for route, names in sorted(found.items()))
 
     def method(self, path: str) -> SdkRoute | None:
         return self.methods.get(path)
@@ -97,8 +114,15 @@ def _strings(raw: Any) -> tuple[str, ...]:
 
 def load_route_table(directory: Path | None = None) -> RouteTable:
     base = directory or rules_dir()
-    sdk = load_toml(base / "sdk-routes.toml")
-    http = load_toml(base / "http-clients.toml")
+    return route_table_from(load_toml(base / "sdk-routes.toml"), load_toml(base / "http-clients.toml"))
+
+
+def route_table_of_sdk(sdk_routes: dict[str, Any]) -> RouteTable:
+    """The table of an SDK read at lint time (its parsed sdk-routes.toml) with the shipped HTTP data."""
+    return route_table_from(sdk_routes, load_toml(rules_dir() / "http-clients.toml"))
+
+
+def route_table_from(sdk: dict[str, Any], http: dict[str, Any]) -> RouteTable:
     methods = {
         str(raw["path"]): SdkRoute(
             path=str(raw["path"]),
@@ -117,6 +141,7 @@ def load_route_table(directory: Path | None = None) -> RouteTable:
             qualified_names=_strings(raw.get("qualified-names")),
             platform=str(raw.get("platform", "anthropic")),
             unsupported=_strings(raw.get("unsupported")),
+            raises=_strings(raw.get("raises")),
         )
         for qualified in client.qualified_names:
             clients[qualified] = client

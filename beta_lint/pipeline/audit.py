@@ -123,7 +123,7 @@ def audit_command(paths: list[str], options: dict[str, Any]) -> int:
 
     settings = load_run_settings(options)
     tree = ConfigTree(settings, options)
-    (base,) = tree.groups(())  # the base configuration and registry are checked before any file is read
+    (base,) = tree.groups(())  # the base configuration, registry and SDK are checked before any file is read
     registry = base.registry
     # Only usages matter here: no rule runs (parse errors, BL999, still come back).
     linter = replace(base.linter, enabled=frozenset())

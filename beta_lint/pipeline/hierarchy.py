@@ -21,7 +21,7 @@ from beta_lint.files.source import SourceFile
 from beta_lint.knowledge.registry import Registry
 from beta_lint.model import FileResult
 from beta_lint.pipeline.linter import Linter
-from beta_lint.pipeline.setup import build_linter, build_registry
+from beta_lint.pipeline.setup import build_linter, project_knowledge
 
 
 def fixed_settings(options: dict[str, Any]) -> bool:
@@ -108,8 +108,9 @@ class ConfigTree:
         for settings, paths in by_settings.values():
             if not paths and settings is not self.base:
                 continue
-            registry = build_registry(settings, self.options.get("registry_file"))
-            out.append(Group(settings, registry, build_linter(settings, self.options, registry), tuple(paths)))
+            # Each configuration's registry with the SDK its project uses (issue 18).
+            registry, table = project_knowledge(settings, self.options.get("registry_file"), self.options.get("sdk"))
+            out.append(Group(settings, registry, build_linter(settings, self.options, registry, table), tuple(paths)))
         return out
 
 

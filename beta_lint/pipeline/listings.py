@@ -53,16 +53,18 @@ def rule_list(output_format: str) -> list[str]:
     ]
 
 
-def _load_registry(config_file: Path | None, registry_file: Path | None) -> Registry:
+def _load_registry(config_file: Path | None, registry_file: Path | None, sdk: str | None = None) -> Registry:
     from beta_lint.config import load_settings
     from beta_lint.pipeline.setup import build_registry
 
     settings = load_settings(config_file)
-    return build_registry(settings, registry_file)
+    return build_registry(settings, registry_file, sdk)
 
 
-def registry_list(output_format: str, config_file: Path | None, registry_file: Path | None) -> list[str]:
-    reg = _load_registry(config_file, registry_file)
+def registry_list(
+    output_format: str, config_file: Path | None, registry_file: Path | None, sdk: str | None = None
+) -> list[str]:
+    reg = _load_registry(config_file, registry_file, sdk)
     if output_format == "json":
         data = {"version": 1, "updated": reg.updated, "betas": [reg.betas[n].to_json() for n in reg.names()]}
         return [_json(data)]
@@ -75,13 +77,16 @@ def registry_list(output_format: str, config_file: Path | None, registry_file: P
     return lines
 
 
-def registry_show(name: str, output_format: str, config_file: Path | None, registry_file: Path | None) -> list[str]:
-    reg = _load_registry(config_file, registry_file)
+def registry_show(
+    name: str, output_format: str, config_file: Path | None, registry_file: Path | None, sdk: str | None = None
+) -> list[str]:
+    reg = _load_registry(config_file, registry_file, sdk)
     beta = reg.get(name)
     if beta is None:
         close = reg.versions_of(name) or reg.closest(name, 3)
         hint = f"; known: {', '.join(close)}" if close else ""
-        raise UsageError(f"{name!r} is not in the registry{hint}")
+        consulted = f" nor in {reg.sdk.named()}" if reg.sdk is not None else ""
+        raise UsageError(f"{name!r} is not in the registry{consulted}{hint}")
     data = beta.to_json()
     if output_format == "json":
         return [_json(data)]
@@ -94,16 +99,41 @@ def registry_show(name: str, output_format: str, config_file: Path | None, regis
     return lines
 
 
-def registry_sync(sdk_path: Path | None, rules_dir: Path | None, check_only: bool) -> tuple[list[str], bool]:
-    """The lines to print, and whether anything changed."""
-    from beta_lint.knowledge.data import rules_dir as default_rules_dir
-    from beta_lint.knowledge.sdk.records import SyncError
-    from beta_lint.knowledge.sdk.scan import find_sdk
-    from beta_lint.knowledge.sdk.writer import sync
+def registry_sync(
+    sdk: str | None, rules_dir: Path | None, check_only: bool, config_file: Path | None = None
+) -> tuple[list[str], bool]:
+    """The lines to print, and whether anything changed (or, with `check_only`, would change).
 
+    The project's SDK is found as `check` finds it; what it says is written to the project's file
+    (`[tool.beta-lint.registry] sdk-file`, default beta-lint-sdk.toml), never into beta-lint's
+    installed data. `rules_dir` is for beta-lint's maintainers: it regenerates rules/sdk-routes.toml.
+    """
+    from beta_lint.config import load_settings
+    from beta_lint.knowledge.project_sdk import SdkLookupError, locate_sdk
+    from beta_lint.knowledge.sdk.records import ROUTES_FILE, SyncError
+    from beta_lint.knowledge.sdk.writer import sync_file
+
+    settings = load_settings(config_file)
     try:
-        package = find_sdk(sdk_path)
-        changes = sync(rules_dir or default_rules_dir(), package, write=not check_only)
+        found = locate_sdk(settings.root, sdk, settings.sdk)
+    except SdkLookupError as error:
+        raise UsageError(str(error)) from None
+    if found is None:
+        raise UsageError("no anthropic package found (see README 'Which SDK'); pass its folder with --sdk")
+    package, origin = found
+    target = rules_dir / ROUTES_FILE if rules_dir is not None else settings.sdk_snapshot
+    existed = target.is_file()
+    try:
+        changes = sync_file(target, package, write=not check_only)
     except SyncError as error:
         raise UsageError(str(error)) from None
-    return (list(changes) or ["sdk-routes.toml is up to date"]), bool(changes)
+    source = f"anthropic at {package} ({origin})"
+    if not changes:
+        return [f"{target} is up to date with {source}"], False
+    if not existed:
+        counted = {kind: sum(1 for line in changes if line.startswith(f"+ {kind}")) for kind in ("method", "beta name")}
+        verb = "does not exist yet; it would be written from" if check_only else "written from"
+        summary = f"new file: {counted['method']} methods, {counted['beta name']} beta names"
+        return [f"{target} {verb} {source}", summary], True
+    verb = "is out of date with" if check_only else "written from"
+    return [f"{target} {verb} {source}:", *changes], True

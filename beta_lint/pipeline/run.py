@@ -36,7 +36,10 @@ from beta_lint.pipeline.setup import (
 def run_check(paths: list[str], options: dict[str, Any]) -> int:
     settings = load_run_settings(options)
     tree = ConfigTree(settings, options)
-    tree.groups(())  # the base configuration's registry and rule options are checked before any file is read
+    # The base configuration's registry, SDK and rule options are checked before any file is read.
+    (base,) = tree.groups(())
+    if options.get("verbose") and base.registry.sdk is not None:
+        click.echo(f"beta-lint: SDK: {base.registry.sdk.describe()}", err=True)
     include_text = (
         bool(options.get("include_text")) if options.get("include_text") is not None else bool(settings.include_text)
     )
@@ -128,6 +131,7 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
         sources=sources,
         show_fixes=bool(options.get("show_fixes")),
         fixed=fixed_counts,
+        sdk=registry.sdk.to_json() if registry.sdk is not None else None,
     )
     if options.get("statistics"):
         # The table instead of the diagnostics, as ruff's --statistics.
@@ -200,9 +204,17 @@ def _hide_unsafe(result: FileResult) -> FileResult:
 
 
 def _exit(results: Sequence[FileResult], had_errors: bool, options: dict[str, Any]) -> int:
+    """2 when beta-lint could not do its job; 1 for an error-severity diagnostic, or for more
+    warnings than --max-warnings allows (eslint's convention; unlimited by default); else 0."""
     if had_errors:
         return EXIT_ERROR
-    if any(result.diagnostics for result in results) and not options.get("exit_zero"):
+    if options.get("exit_zero"):
+        return EXIT_CLEAN
+    diagnostics = [d for result in results for d in result.diagnostics]
+    if any(d.severity == "error" for d in diagnostics):
+        return EXIT_FINDINGS
+    max_warnings = options.get("max_warnings")
+    if max_warnings is not None and max_warnings >= 0 and len(diagnostics) > max_warnings:
         return EXIT_FINDINGS
     return EXIT_CLEAN
 

@@ -18,17 +18,93 @@ from beta_lint.config import Settings, load_settings
 from beta_lint.errors import UsageError, parse_date
 from beta_lint.files.discover import PYTHON_SUFFIXES, discover
 from beta_lint.knowledge.registry import Registry, default_registry, load_registry_file
+from beta_lint.knowledge.routes import RouteTable, route_table_of_sdk
 from beta_lint.model import escape_surrogates
 from beta_lint.pipeline.linter import Linter
 
 
-def build_registry(settings: Settings, registry_file: Path | None = None) -> Registry:
+def build_registry(settings: Settings, registry_file: Path | None = None, sdk_option: str | None = None) -> Registry:
+    """The registry with the configuration's entries and every name the project's SDK knows."""
+    return project_knowledge(settings, registry_file, sdk_option)[0]
+
+
+def project_knowledge(
+    settings: Settings, registry_file: Path | None = None, sdk_option: str | None = None
+) -> tuple[Registry, RouteTable | None]:
+    """The registry (the SDK in use recorded on it) and the route table of the project's SDK.
+
+    The table is None when beta-lint's shipped table is used (no SDK found, or only a pinned version).
+    """
     registry = default_registry()
     for extra_file in (settings.registry_file, registry_file):
         if extra_file is not None:
             extra = load_registry_file(extra_file, origin="config")
             registry = registry.extended(extra.betas.values(), extra.allowed)
-    return registry.extended(settings.registry_extra, settings.registry_allow)
+    registry, routes = _with_sdk(registry, settings, sdk_option)
+    from dataclasses import replace
+
+    from beta_lint.knowledge.routes import default_route_table
+
+    project_table = route_table_of_sdk(routes) if routes is not None else None
+    table = project_table or default_route_table()
+    if registry.sdk is not None:
+        sdk = replace(registry.sdk, missing=table.missing_by_platform(), sent_on=table.sent_on())
+        registry = replace(registry, sdk=sdk)
+    return registry.extended(settings.registry_extra, settings.registry_allow), project_table
+
+
+def _with_sdk(registry: Registry, settings: Settings, sdk_option: str | None) -> tuple[Registry, dict[str, Any] | None]:
+    """Which SDK the project uses, in README's order ("Which SDK"), merged into the registry."""
+    from beta_lint.knowledge.project_sdk import SdkLookupError
+
+    try:
+        return _merge_sdk(registry, settings, sdk_option)
+    except SdkLookupError as error:
+        raise UsageError(str(error)) from None
+
+
+def _merge_sdk(
+    registry: Registry, settings: Settings, sdk_option: str | None
+) -> tuple[Registry, dict[str, Any] | None]:
+    from beta_lint.knowledge.data import loads_toml
+    from beta_lint.knowledge.project_sdk import (
+        locate_sdk,
+        merged,
+        read_sdk,
+        read_version,
+        sdk_betas,
+    )
+    from beta_lint.knowledge.registry import SdkInUse
+    from beta_lint.knowledge.routes import default_route_table
+    from beta_lint.knowledge.versions import pinned_version
+
+    found = locate_sdk(settings.root, sdk_option, settings.sdk)
+    own_environment = found is not None and found[1] == "beta-lint's environment"
+    snapshot = settings.sdk_snapshot
+    if (found is None or own_environment) and snapshot.is_file():
+        # What `registry sync` wrote for this project speaks for it better than beta-lint's own environment.
+        try:
+            routes = loads_toml(snapshot.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise UsageError(f"{snapshot}: cannot read (written by `registry sync`?): {error}") from None
+        version = str(routes.get("sdk-version", ""))
+        info = SdkInUse(version, None, f"{snapshot.name}, written by `registry sync`")
+        return merged(registry, sdk_betas(routes, version), info), routes
+    pinned = pinned_version(settings.root)
+    if found is not None:
+        package, origin = found
+        # beta-lint's own environment stands for the project only when it has the version the project pins.
+        if not (own_environment and pinned is not None and read_version(package) != pinned[0]):
+            project = read_sdk(package, origin)
+            routes = loads_toml(project.routes_text)
+            return merged(registry, sdk_betas(routes, project.info.version), project.info), routes
+    shipped = default_route_table().sdk_version
+    if pinned is not None:
+        version, where = pinned
+        return merged(registry, [], SdkInUse(version, None, f"pinned in {where}; shipped table of {shipped}")), None
+    off = "none" in (sdk_option, settings.sdk)
+    searched = "SDK search turned off by sdk = none" if off else "no anthropic package found"
+    return merged(registry, [], SdkInUse(shipped, None, f"{searched}; shipped table")), None
 
 
 def selector_codes(values: Sequence[str], option: str) -> tuple[str, ...]:
@@ -43,7 +119,9 @@ def selector_codes(values: Sequence[str], option: str) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def build_linter(settings: Settings, options: dict[str, Any], registry: Registry) -> Linter:
+def build_linter(
+    settings: Settings, options: dict[str, Any], registry: Registry, route_table: RouteTable | None = None
+) -> Linter:
     select = selector_codes(options.get("select") or (), "--select") or settings.select
     extend = settings.extend_select + selector_codes(options.get("extend_select") or (), "--extend-select")
     ignore = settings.ignore + selector_codes(options.get("ignore") or (), "--ignore")
@@ -60,6 +138,7 @@ def build_linter(settings: Settings, options: dict[str, Any], registry: Registry
         ignores_root=str(settings.root),
         max_file_size=settings.max_file_size,
         file_timeout=settings.file_timeout,
+        route_table=route_table,
     )
 
 

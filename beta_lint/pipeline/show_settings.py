@@ -66,6 +66,10 @@ def show_settings(paths: list[str], options: dict[str, Any]) -> list[str]:
         ("cache-dir", str(settings.cache_dir) if settings.cache_dir else "(default)"),
         ("registry.allow", _listed(settings.registry_allow)),
         ("Registry", registry_line),
+        (
+            "SDK",
+            registry.sdk.describe() if registry.sdk is not None else "none found (the shipped route table is used)",
+        ),
         ("Judged on", linter.today.isoformat()),
     ]
     return [f"{label}: {value}" for label, value in facts]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from beta_lint.model import Diagnostic, FileResult, escape_surrogates
 
@@ -21,6 +22,8 @@ class ReportContext:
     sources: dict[str, str] = field(default_factory=dict)  # path -> text, for showing source lines
     show_fixes: bool = False
     fixed: dict[str, int] = field(default_factory=dict)  # path -> number of fixes applied
+    # The SDK whose facts the run used: {"version", "path" (None: no package read), "origin"}.
+    sdk: dict[str, Any] | None = None
 
 
 Renderer = Callable[[Sequence[FileResult], ReportContext], str]

@@ -61,6 +61,7 @@ def render_json(results: Sequence[FileResult], ctx: ReportContext) -> str:
         "version": JSON_VERSION,
         "tool": {"name": "beta-lint", "version": ctx.tool_version},
         "registry": {"updated": ctx.registry_updated},
+        "sdk": ctx.sdk,
         "diagnostics": [diagnostic_json(d) for d in diagnostics],
         "summary": {
             "files": len(results),

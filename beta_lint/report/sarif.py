@@ -178,6 +178,7 @@ def render_sarif(results: Sequence[FileResult], ctx: ReportContext) -> str:
         },
         "originalUriBaseIds": {SRCROOT: {"uri": _root_uri(ctx.root)}},
         "columnKind": "unicodeCodePoints",
+        "properties": {"registryUpdated": ctx.registry_updated, "sdk": ctx.sdk},
         "results": [
             _result_json(diagnostic, rule_index, fingerprint, ctx.root, cell)
             for diagnostic, fingerprint, cell in zip(diagnostics, prints, cells, strict=True)

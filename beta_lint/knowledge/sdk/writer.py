@@ -275,7 +275,13 @@ def sync(rules_dir: Path, package_dir: Path, *, write: bool = True) -> list[str]
 
     With `write=False` nothing is written (a check mode): a non-empty result means the file is stale.
     """
-    target = rules_dir / ROUTES_FILE
+    if write and not rules_dir.is_dir():
+        raise SyncError(f"no rules folder at {rules_dir}")
+    return sync_file(rules_dir / ROUTES_FILE, package_dir, write=write)
+
+
+def sync_file(target: Path, package_dir: Path, *, write: bool = True) -> list[str]:
+    """Write what the SDK at `package_dir` says to `target` (sdk-routes.toml's format); return what changed."""
     old: SdkScan | None = None
     notes: list[str] = []
     old_text: str | None = None
@@ -290,9 +296,9 @@ def sync(rules_dir: Path, package_dir: Path, *, write: bool = True) -> list[str]
     changes = diff_scans(old, new)
     if old is not None and not changes and text != old_text:
         # Same data, different text (notes, layout, a hand edit): still stale for a `--check`.
-        changes = [f"~ {ROUTES_FILE} text differs (unresolved notes or layout only)"]
+        changes = [f"~ {target.name} text differs (unresolved notes or layout only)"]
     if write and text != old_text:
-        if not rules_dir.is_dir():
-            raise SyncError(f"no rules folder at {rules_dir}")
+        if not target.parent.is_dir():
+            raise SyncError(f"no folder {target.parent} to write {target.name} in")
         _write_atomically(target, text)
     return notes + changes
