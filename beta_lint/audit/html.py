@@ -22,7 +22,8 @@ th{background:#f2f2f2}td.n{text-align:right}code{font:12px ui-monospace,monospac
 .timeline{margin:.5em 0 1.5em}.row{display:flex;align-items:center;gap:.5em;margin:.2em 0}
 .label{width:22em;font:12px ui-monospace,monospace;overflow:hidden;text-overflow:ellipsis}
 .track{flex:1;background:#f4f4f4;height:1.1em;position:relative}
-.bar{height:100%;background:#3b73b9}.bar.past{background:#b00020}
+.bar{position:absolute;top:0;height:100%;background:#3b73b9}.bar.past{background:#b00020}
+.today{position:absolute;top:-.2em;height:1.5em;width:2px;background:#1b1b1b}.axis{font-size:12px;color:#555}
 .days{width:16em;font-size:12px}
 """
 
@@ -44,25 +45,34 @@ def _count_rows(counts: tuple[Count, ...]) -> list[list[str]]:
 
 
 def timeline(report: Report) -> str:
-    """One bar per beta with a date: days left to scale (the longest wait fills the track)."""
+    """One bar per beta with a date, on one axis of days: each bar runs from today (the dark
+    line) to the beta's retirement, left of the line when it is already past."""
     dated = [b for b in report.betas if b.days_left is not None]
     if not dated:
         return "<p>No beta in this audit has a retirement date.</p>"
-    longest = max(max(b.days_left or 0 for b in dated), 1)
+    low = min(0, *(b.days_left or 0 for b in dated))
+    high = max(1, *(b.days_left or 0 for b in dated))
+
+    def at(days: int) -> float:
+        return round(100 * (days - low) / (high - low), 2)
+
     rows = []
     for beta in dated:
         days = beta.days_left or 0
         past = days < 0
-        width = 100 if past else max(1, round(100 * days / longest))
+        left, right = (at(days), at(0)) if past else (at(0), at(days))
         text = f"retired {plural(-days, 'day')} ago" if past else f"{plural(days, 'day')} left"
         bar, uses = "bar past" if past else "bar", plural(len(beta.uses), "use")
+        style = f"left:{left}%;width:{max(right - left, 0.5)}%"
         rows.append(
             f'<div class=row data-beta="{escape(beta.name)}" data-days-left="{days}">'
             f"<span class=label>{escape(beta.name)}</span>"
-            f'<span class=track><span class="{bar}" style="width:{width}%;display:block"></span></span>'
+            f'<span class=track><span class="{bar}" style="{style}"></span>'
+            f'<span class=today style="left:{at(0)}%"></span></span>'
             f"<span class=days>{escape(text)} ({escape(beta.retires or '')}), {uses}</span></div>"
         )
-    return f"<div class=timeline id=timeline>{''.join(rows)}</div>"
+    axis = f"<p class=axis>From {low} to {high} days around {report.today.isoformat()} (the dark line).</p>"
+    return f"<div class=timeline id=timeline>{''.join(rows)}{axis}</div>"
 
 
 def _beta_section(beta: BetaUses) -> str:
@@ -71,11 +81,12 @@ def _beta_section(beta: BetaUses) -> str:
         f"<span class={beta.status}>{beta.status}</span></h3><ul>"
     ]
     if beta.status != DYNAMIC_STATUS:
-        when = (
-            "no retirement date known"
-            if beta.days_left is None
-            else f"retires {beta.retires} ({beta.days_left} days left)"
-        )
+        if beta.days_left is None:
+            when = "no retirement date known"
+        elif beta.days_left < 0:
+            when = f"retired {plural(-beta.days_left, 'day')} ago ({beta.retires})"
+        else:
+            when = f"retires in {plural(beta.days_left, 'day')} ({beta.retires})"
         parts.append(f"<li>{escape(when)}</li>")
     if beta.chain:
         chain = " → ".join(escape(n) for n in (beta.name, *beta.chain)) + (" → (cycle)" if beta.cycle else "")
