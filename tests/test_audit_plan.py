@@ -400,6 +400,8 @@ def test_gitlab_sections_combine_and_default_owners() -> None:
     assert owners.owners_of("api/guide.md") == ("@api-writers", "@backend")  # one owner per section
     assert owners.owners_of("readme.md") == ("@docs-team",)
     assert owners.owners_of("api/x.py") == ("@backend",)
+    # A bracket that does not stand alone is a pattern (GitHub has no character ranges).
+    assert parse_codeowners("[abc].py @x\n").owners_of("[abc].py") == ("@x",)
 
 
 @needs_git

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SEARCHED = (".github/CODEOWNERS", ".gitlab/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
-_SECTION_RE = re.compile(r"^\^?\[(?P<name>[^\]]+)\](?:\[\d+\])?\s*(?P<owners>.*)$")
+# A GitLab section header: `[Name]`, `^[Name]` (optional), `[Name][2]` (approvals), then owners.
+_SECTION_RE = re.compile(r"^\^?\[(?P<name>[^\]]+)\](?:\[\d+\])?(?:\s+(?P<owners>.*))?$")
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def parse_codeowners(text: str, path: str | None = None) -> CodeOwners:
         section = _SECTION_RE.match(line)
         if section is not None and not line.startswith("\\["):
             sections.append([])
-            defaults = tuple(_split(section.group("owners")))
+            defaults = tuple(_split(section.group("owners") or ""))
             continue
         fields = _split(line)
         if not fields:
