@@ -438,3 +438,29 @@ def test_porcelain_repeats_commit_details_once() -> None:
         5: ("Ann", "2026-01-09"),
         6: ("(not committed)", None),
     }
+
+
+def test_set_add_site_is_added_not_constant(tmp_path: Path) -> None:
+    write(tmp_path, "beta-lint.toml", "")
+    write(tmp_path, "registry.toml", REGISTRY)
+    write(
+        tmp_path,
+        "svc.py",
+        textwrap.dedent(
+            """\
+            import anthropic
+
+            client = anthropic.Anthropic()
+
+
+            def go() -> None:
+                betas = {"acme-chain-2025-01-01"}
+                betas.add("acme-gone-2025-02-01")
+                client.beta.messages.create(model="m", max_tokens=8, messages=[], betas=list(betas))
+            """
+        ),
+    )
+    data = audit_json(".", cwd=tmp_path)
+    kinds = {(b["name"], u["line"], u["kind"]) for b in data["betas"] for u in b["uses"]}
+    assert ("acme-gone-2025-02-01", 8, "added") in kinds  # betas.add(...)
+    assert ("acme-gone-2025-02-01", 8, "constant") not in kinds
