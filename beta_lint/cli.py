@@ -205,9 +205,9 @@ def check(paths: tuple[str, ...], **options: Any) -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["table", "markdown", "json", "csv"]),
+    type=click.Choice(["table", "markdown", "json", "csv", "html"]),
     default=None,
-    help="Output format (default: table).",
+    help="Output format (default: table; html: one self-contained page).",
 )
 @click.option("--fail-on", help="Exit 1 when a use has one of these statuses (e.g. retired,superseded).")
 @click.option(
@@ -216,6 +216,12 @@ def check(paths: tuple[str, ...], **options: Any) -> None:
     help="Also list names that are only compared, asserted, typed or logged (role 'mentioned').",
 )
 @click.option("--exclude-tests", is_flag=True, help="Leave out uses in test code (tests/, test_*.py, conftest.py).")
+@click.option(
+    "--owner", "owners", multiple=True, help="Only uses owned by this CODEOWNERS owner ('none': files no rule owns)."
+)
+@click.option("--no-blame", is_flag=True, help="Do not look up each line's last change with git blame.")
+@click.option("--repository", help="The repository's name in the report (default: the folder of its root).")
+@click.option("--merge", is_flag=True, help="PATHS are JSON audits (--format json) to merge into one report.")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @guarded
 def audit(paths: tuple[str, ...], **options: Any) -> None:

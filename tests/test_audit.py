@@ -59,7 +59,7 @@ EXPECTED_USES: list[Expected] = [
     # gathered under model-name conditions (append / +=) then sent as `betas=betas`.
     ("supportbot/client.py", 14, "constant", "fine-grained-tool-streaming-2025-05-14"),
     ("supportbot/client.py", 26, "constant", "token-efficient-tools-2025-02-19"),
-    ("supportbot/client.py", 31, "constant", "interleaved-thinking-2025-05-14"),
+    ("supportbot/client.py", 31, "added", "interleaved-thinking-2025-05-14"),  # betas.append(...): added, not constant
     ("supportbot/client.py", 33, "constant", "context-1m-2025-08-07"),
     ("supportbot/client.py", 39, "betas-argument", "interleaved-thinking-2025-05-14"),
     ("supportbot/client.py", 39, "betas-argument", "context-1m-2025-08-07"),
@@ -230,6 +230,12 @@ def test_notebook_uses_name_the_cell(tree_json: dict[str, Any], tree: Path) -> N
             "endpoint": "/v1/messages",
             "role": "sent",
             "test": False,
+            "function": None,
+            "code": 'betas=["prompt-caching-2024-07-31"],',  # line 4 of cell 4
+            "owners": [],  # the tree has no CODEOWNERS
+            "author": None,  # not a git work tree
+            "changed": None,
+            "repository": None,
         }
     ]
     table = audit("--beta", "prompt-caching", ".", cwd=tree).stdout
@@ -281,21 +287,37 @@ def test_table_is_the_default_format(tree: Path) -> None:
 
 
 def test_json_keys_are_the_documented_ones(tree_json: dict[str, Any]) -> None:
-    assert list(tree_json) == ["version", "today", "betas"]
+    assert list(tree_json) == [
+        "version",
+        "today",
+        "repositories",
+        "codeowners",
+        "blame",
+        "files_scanned",
+        "betas",
+        "totals",
+    ]
     assert tree_json["version"] == 1 and tree_json["today"] == TODAY
     for beta in tree_json["betas"]:
-        assert list(beta) == ["name", "status", "successor", "retires", "days_left", "uses"]
+        assert list(beta) == [
+            *("name", "status", "confidence", "successor", "successors", "final_successor", "successor_cycle"),
+            *("ga_date", "retires", "days_left", "note", "sources", "send_sites", "definitions", "uses"),
+        ]
         for use in beta["uses"]:
-            assert list(use) == ["path", "cell", "line", "column", "kind", "endpoint", "role", "test"]
-            assert use["kind"] in ("betas-argument", "header", "header-string", "constant", "text")
+            assert list(use) == [
+                *("repository", "path", "cell", "line", "column", "kind", "endpoint", "role", "test"),
+                *("function", "code", "owners", "author", "changed"),
+            ]
+            assert use["kind"] in ("betas-argument", "header", "header-string", "constant", "added", "text")
             assert use["role"] in ("sent", "bound")  # mentions only with --include-mentions
             assert use["test"] is (use["path"].startswith("tests/") or use["path"].endswith("conftest.py"))
 
 
-def test_sorted_by_name_with_dynamic_last(tree_json: dict[str, Any]) -> None:
+def test_sorted_by_urgency_with_dynamic_last(tree_json: dict[str, Any]) -> None:
     names = [beta["name"] for beta in tree_json["betas"]]
     assert names[-1] == "<dynamic>"
-    assert names[:-1] == sorted(names[:-1])
+    # Retired first (longest gone first), then by days left; undated ones by status, then name.
+    assert names[:3] == ["computer-use-2024-10-22", "output-128k-2025-02-19", "token-efficient-tools-2025-02-19"]
     for beta in tree_json["betas"]:
         keys = [(u["path"], u["cell"] or 0, u["line"], u["column"], u["kind"]) for u in beta["uses"]]
         assert keys == sorted(keys)
@@ -303,8 +325,9 @@ def test_sorted_by_name_with_dynamic_last(tree_json: dict[str, Any]) -> None:
 
 def test_csv_has_one_row_per_use(tree: Path, tree_json: dict[str, Any]) -> None:
     rows = list(csv.reader(io.StringIO(audit("--format", "csv", ".", cwd=tree).stdout)))
-    header = ["name", "status", "successor", "retires", "path", "cell", "line", "column", "kind", "endpoint"]
-    assert rows[0] == [*header, "role", "test"]
+    header = ["repository", "name", "status", "confidence", "successor", "final_successor", "ga_date", "retires"]
+    where = ["days_left", "path", "cell", "line", "column", "kind", "endpoint", "role", "test"]
+    assert rows[0] == [*header, *where, "function", "owners", "author", "changed", "code"]
     assert len(rows) - 1 == sum(len(beta["uses"]) for beta in tree_json["betas"])
 
 
@@ -386,7 +409,9 @@ def test_dynamic_values_are_never_dropped(tmp_path: Path) -> None:
         """,
     )
     result = audit("--format", "csv", ".", cwd=tmp_path)
-    assert result.stdout.splitlines()[1] == "<dynamic>,dynamic,,,app.py,,7,35,betas-argument,/v1/messages,sent,no"
+    row = ",<dynamic>,dynamic,,,,,,,app.py,,7,35,betas-argument,/v1/messages,sent,no,,,,,"
+    row += '"betas=os.environ[""BETAS""].split("",""))"'  # the code line, quoted as CSV does
+    assert result.stdout.splitlines()[1] == row
 
 
 def make(
@@ -536,10 +561,11 @@ def summary(data: dict[str, Any]) -> list[tuple[str, str, str | None, str | None
 
 def test_registry_dates_give_days_left(dated: Path) -> None:
     assert summary(audit_json("--registry", "registry.toml", ".", cwd=dated)) == [
-        ("acme-doodads-2026-02-01", "active", None, "2027-05-01", 158, 1),
+        # Most urgent first: retired, then fewest days left, then undated (unknown before active).
         ("acme-gizmos-2025-09-01", "retired", None, "2026-03-01", -268, 1),
-        ("acme-sprockets-2026-04-01", "unknown", None, None, None, 1),  # not in any registry
         ("acme-widgets-2026-01-15", "superseded", "acme-widgets-2026-06-01", "2026-12-01", 7, 1),
+        ("acme-doodads-2026-02-01", "active", None, "2027-05-01", 158, 1),
+        ("acme-sprockets-2026-04-01", "unknown", None, None, None, 1),  # not in any registry
         ("acme-widgets-2026-06-01", "active", None, None, None, 1),
         ("<dynamic>", "dynamic", None, None, None, 1),
     ]
@@ -567,7 +593,7 @@ def test_today_moves_days_left(dated: Path) -> None:
     [
         ("2026-12-31", ["acme-gizmos-2025-09-01", "acme-widgets-2026-01-15"]),
         ("2026-12-01", ["acme-gizmos-2025-09-01"]),  # strictly before: widgets go on the 1st
-        ("2027-06-01", ["acme-doodads-2026-02-01", "acme-gizmos-2025-09-01", "acme-widgets-2026-01-15"]),
+        ("2027-06-01", ["acme-gizmos-2025-09-01", "acme-widgets-2026-01-15", "acme-doodads-2026-02-01"]),
         ("2026-01-01", []),
     ],
 )
@@ -582,7 +608,7 @@ def test_retiring_before(dated: Path, before: str, names: list[str]) -> None:
         (["acme-widgets"], ["acme-widgets-2026-01-15", "acme-widgets-2026-06-01"]),  # every version
         (["acme-widgets-2026-06-01"], ["acme-widgets-2026-06-01"]),
         (["acme-wid"], []),  # a prefix ends at a hyphen: not any string prefix
-        (["acme-gizmos", "acme-doodads"], ["acme-doodads-2026-02-01", "acme-gizmos-2025-09-01"]),
+        (["acme-gizmos", "acme-doodads"], ["acme-gizmos-2025-09-01", "acme-doodads-2026-02-01"]),
         (["<dynamic>"], ["<dynamic>"]),
     ],
 )
@@ -602,7 +628,7 @@ def test_filters_say_when_they_hide_dynamic_uses(dated: Path) -> None:
     ("status", "names"),
     [
         ("unknown", ["acme-sprockets-2026-04-01"]),
-        ("active,superseded", ["acme-doodads-2026-02-01", "acme-widgets-2026-01-15", "acme-widgets-2026-06-01"]),
+        ("active,superseded", ["acme-widgets-2026-01-15", "acme-doodads-2026-02-01", "acme-widgets-2026-06-01"]),
         (" Retired , ga ", ["acme-gizmos-2025-09-01"]),
         ("dynamic", ["<dynamic>"]),
     ],
@@ -675,7 +701,7 @@ def test_output_file(dated: Path) -> None:
     assert result.returncode == 0 and result.stdout == ""
     text = (dated / "out" / "audit.md").read_text(encoding="utf-8")
     assert text.startswith("## Beta audit\n")
-    assert "| `acme-gizmos-2025-09-01` | retired |  | 2026-03-01 | -268 | 1 | 1 |" in text
+    assert "| `acme-gizmos-2025-09-01` | retired | high |  |  | 2026-03-01 | -268 | 1 | 0 |" in text
 
 
 def test_standard_input(dated: Path) -> None:
@@ -690,7 +716,7 @@ def test_standard_input(dated: Path) -> None:
         'client.beta.models.list(betas=["files-api-2025-04-14"])\n',
     )
     assert result.stdout.splitlines()[1:] == [
-        "files-api-2025-04-14,ga,,,svc/app.py,,3,33,betas-argument,/v1/models,sent,no"
+        ",files-api-2025-04-14,ga,high,,,2026-08-19,,,svc/app.py,,3,33,betas-argument,/v1/models,sent,no,,,,,"
     ]
 
 

@@ -24,7 +24,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-UNKNOWN = 'client.beta.messages.create(betas=["foo-2099-01-01"])\n'
+UNKNOWN = 'client.beta.messages.create(betas=["pdfs-2099-01-01"])\n'
 CLEAN = "x = 1\n"
 
 
@@ -49,7 +49,7 @@ def test_stdin_without_a_name_reports_as_dash() -> None:
     result = run_cli("check", "--no-cache", "--output-format", "concise", "-", stdin=UNKNOWN)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert lines[0].startswith('-:1:37: BL002 unknown beta "foo-2099-01-01"')
+    assert lines[0].startswith('-:1:37: BL002 unknown beta "pdfs-2099-01-01"')
     assert lines[1] == "Found 1 problem in 1 file."
 
 
@@ -175,14 +175,17 @@ def notebook(folder: Path) -> Path:
             "execution_count": None,
             "metadata": {},
             "outputs": [],
-            "source": ["%matplotlib inline\n", 'x = "\u00e9"; client.beta.messages.create(betas=["foo-2099-01-01"])\n'],
+            "source": [
+                "%matplotlib inline\n",
+                'x = "\u00e9"; client.beta.messages.create(betas=["pdfs-2099-01-01"])\n',
+            ],
         },
         {
             "cell_type": "code",
             "execution_count": None,
             "metadata": {},
             "outputs": [],
-            "source": 'y = 1\nclient.beta.messages.create(betas=["bar-2099-01-01"])\n',
+            "source": 'y = 1\nclient.beta.messages.create(betas=["pdfs-2099-02-02"])\n',
         },
     ]
     document = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
@@ -191,7 +194,7 @@ def notebook(folder: Path) -> Path:
     return path
 
 
-NOTEBOOK_NAMES = ["foo-2099-01-01", "bar-2099-01-01"]
+NOTEBOOK_NAMES = ["pdfs-2099-01-01", "pdfs-2099-02-02"]
 
 
 def test_notebook_findings_point_at_the_ipynb_line_in_sarif(project: Path) -> None:
@@ -244,8 +247,8 @@ def test_notebook_findings_keep_the_cell_in_json_and_text_with_the_snippet(proje
     assert [(d["cell"], d["line"], d["column"]) for d in data["diagnostics"]] == [(3, 2, 46), (4, 2, 37)]
     text = run_cli("check", "--no-cache", "n.ipynb", cwd=project).stdout.splitlines()
     assert text[0].startswith("n.ipynb:cell 3:2:46: BL002 ")
-    assert text[1] == '2 | x = "é"; client.beta.messages.create(betas=["foo-2099-01-01"])'
-    assert text[2] == " " * (len("2 | ") + 45) + "^" * len("foo-2099-01-01")
+    assert text[1] == '2 | x = "é"; client.beta.messages.create(betas=["pdfs-2099-01-01"])'
+    assert text[2] == " " * (len("2 | ") + 45) + "^" * len("pdfs-2099-01-01")
 
 
 # ---------------------------------------------------------------- lone surrogates in reports
@@ -289,20 +292,25 @@ def test_audit_reports_stay_utf8_and_keep_their_structure(project: Path, fmt: st
         assert sorted(os.fsencode(use["path"]) for use in beta["uses"]) == [b"caf\xe9.py", b"plain.py"]
     elif fmt == "csv":
         rows = list(csv.reader(io.StringIO(text)))
-        assert [len(row) for row in rows] == [12, 12, 12]  # CSV_COLUMNS: ten, then role and test
-        assert sorted(row[4] for row in rows[1:]) == ["caf\\udce9.py", "plain.py"]
-        assert {row[0] for row in rows[1:]} == {"\\ud800x-2025-01-01"}
+        header = rows[0]
+        assert len(rows) == 3 and all(len(row) == len(header) for row in rows)  # no row broken apart
+        paths = sorted(row[header.index("path")] for row in rows[1:])
+        assert paths == ["caf\\udce9.py", "plain.py"]
+        assert {row[header.index("name")] for row in rows[1:]} == {"\\ud800x-2025-01-01"}
     elif fmt == "markdown":
         assert "| `\\ud800x-2025-01-01` | unknown |" in text
-        assert "| `caf\\udce9.py:1:31` | betas-argument |  |" in text
+        assert "| `caf\\udce9.py:1:31` | betas-argument | sent | production |" in text
     else:
         lines = text.splitlines()
         # The BETA column is as wide as the escaped name: STATUS starts where the header says.
         status_at = lines[0].index("STATUS")
         assert lines[1].startswith("\\ud800x-2025-01-01")
         assert lines[1][status_at:].startswith("unknown")
-        assert lines[2].split() == ["caf\\udce9.py:1:31", "betas-argument"]
-        assert lines[3].index("betas-argument") == lines[2].index("betas-argument")
+        # The per-beta table of uses: KIND starts where its header says, on both rows.
+        (header,) = [line for line in lines if line.strip().startswith("WHERE")]
+        rows = [line for line in lines if "caf\\udce9.py:1:31" in line or "plain.py:1:31" in line]
+        assert len(rows) == 2
+        assert all(row.index("betas-argument") == header.index("KIND") for row in rows)
 
 
 # ---------------------------------------------------------------- nearest configuration per file
@@ -315,7 +323,9 @@ def monorepo(root: Path) -> Path:
     BL002 under its sub/; b/ (a pyproject.toml) selects only BL1 and excludes skip.py."""
     write(root, "beta-lint.toml", "")
     write(
-        root, "a/beta-lint.toml", '[per-file-ignores]\n"sub/**" = ["BL101"]\n[registry]\nallow = ["foo-2099-01-01"]\n'
+        root,
+        "a/beta-lint.toml",
+        '[per-file-ignores]\n"sub/**" = ["BL101"]\n[registry]\nallow = ["pdfs-2099-01-01"]\n',
     )
     write(root, "b/pyproject.toml", '[tool.beta-lint]\nselect = ["BL1"]\nextend-exclude = ["skip.py"]\n')
     for name in ("x.py", "a/x.py", "a/sub/x.py", "b/x.py", "b/skip.py"):
@@ -370,7 +380,7 @@ def test_show_settings_names_the_config_the_settings_and_the_registry(project: P
     assert facts["Configuration file"] == f"{config} (the nearest above the file)"
     assert facts["Rules ignored for this file"] == "BL101"
     assert facts["per-file-ignores"] == '{"sub/**" = ["BL101"]}'
-    assert facts["registry.allow"] == '["foo-2099-01-01"]'
+    assert facts["registry.allow"] == '["pdfs-2099-01-01"]'
     assert "BL002" in facts["Rules enabled"].split(", ")
     updated = tomllib.loads((Path(__file__).parent.parent / "rules" / "registry.toml").read_text())["updated"]
     assert facts["Registry"] == f"built-in (updated {updated})"

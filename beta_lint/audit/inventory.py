@@ -20,32 +20,8 @@ What counts as a use (one row of the inventory):
 - a value that cannot be resolved statically is a use in the `<dynamic>` group at the place it
   is sent: never dropped.
 
-JSON output (`--format json`), version 1. New keys may be added; existing ones keep their
-meaning, and a change of meaning bumps `version`:
-
-    {
-      "version": 1,
-      "today": "YYYY-MM-DD",                  # the day days_left counts from (--today)
-      "betas": [                              # sorted by name, "<dynamic>" last
-        {
-          "name": "computer-use-2024-10-22",  # or "<dynamic>"
-          "status": "retired",                # active|ga|superseded|retired|unknown|dynamic
-          "successor": "computer-use-2025-01-24" | null,
-          "retires": "YYYY-MM-DD" | null,     # registry `retires`, else `retired-date`
-          "days_left": -392 | null,           # retires - today; negative: already past
-          "uses": [                           # sorted by path, cell, line, column, kind
-            {"path": "app/agent.py", "cell": null, "line": 3, "column": 9,
-             "kind": "betas-argument",        # betas-argument|header|header-string|constant|text
-             "endpoint": "/v1/messages" | null,
-             "role": "sent",                  # sent|bound|mentioned (mentioned: --include-mentions)
-             "test": false}                   # in test code
-          ]
-        }
-      ]
-    }
-
-`cell` is the 1-based notebook cell for `.ipynb` files (lines then count from the cell's
-start) and null elsewhere. Columns count Unicode code points, from 1.
+JSON output: see `json_format` (version 1). The kinds `constant` and `added` are definitions;
+the others are send sites.
 """
 
 from __future__ import annotations
@@ -55,6 +31,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import PurePath
 
+from beta_lint.audit.lifecycle import source_links, successor_chain
 from beta_lint.errors import UsageError, parse_date
 from beta_lint.knowledge.registry import STATUSES, Registry
 from beta_lint.model import FileResult, Location, Usage
@@ -63,22 +40,10 @@ DYNAMIC = "<dynamic>"
 DYNAMIC_STATUS = "dynamic"
 # `dynamic` is accepted too, so a CI gate can insist that every beta is known statically.
 FILTER_STATUSES: tuple[str, ...] = (*STATUSES, DYNAMIC_STATUS)
-CSV_COLUMNS = (
-    "name",
-    "status",
-    "successor",
-    "retires",
-    "path",
-    "cell",
-    "line",
-    "column",
-    "kind",
-    "endpoint",
-    "role",
-    "test",
-)
 
 _TEST_DIRS = frozenset({"test", "tests"})
+# Where a name is written down rather than sent: a constant, or an `.append(x)`/`.add(x)`.
+DEFINITION_KINDS = frozenset({"constant", "added"})
 
 
 # ---------------------------------------------------------------- uses
@@ -94,6 +59,23 @@ class Use:
     endpoint: str | None = None
     role: str = "bound"  # sent | bound | mentioned (see model.Role)
     test: bool = False  # in test code (tests/, test_*.py, *_test.py, conftest.py)
+    # Filled in by audit.context (and audit.merge for `repository`):
+    function: str | None = None  # the enclosing function or class, dotted (Class.method)
+    code: str | None = None  # the line of code, stripped
+    owners: tuple[str, ...] = ()  # from CODEOWNERS; () when no rule owns the file
+    author: str | None = None  # the last change of the line, from git blame
+    changed: str | None = None  # its date, YYYY-MM-DD
+    repository: str | None = None  # set when audits of several repositories are merged
+
+    @property
+    def file(self) -> str:
+        """The file, with its repository when audits were merged (`repo:path`)."""
+        return f"{self.repository}:{self.path}" if self.repository else self.path
+
+    @property
+    def definition(self) -> bool:
+        """A place the name is written down (a constant, an `.append`), not a place it is sent."""
+        return self.kind in DEFINITION_KINDS
 
     def where(self) -> str:
         """`path:line:col`, or `notebook.ipynb:cell N:line:col` (notebook lines count per cell)."""
@@ -102,6 +84,11 @@ class Use:
 
     def sort_key(self) -> tuple[str, int, int, int, str]:
         return (self.path, self.cell or 0, self.line, self.column, self.kind)
+
+
+def _definition_kind(usage: Usage) -> str:
+    """`added` for a name put into a list or set by `.append(x)`/`.add(x)`, else `constant`."""
+    return "added" if usage.statement is not None else "constant"
 
 
 def use_at(location: Location, kind: str, endpoint: str | None, role: str = "bound") -> Use:
@@ -157,11 +144,11 @@ def uses_of(usage: Usage, mentions: bool = False) -> Iterator[tuple[str, Use]]:
         yield DYNAMIC, use_at(usage.site, kind, endpoint, usage.role)
         return
     if usage.kind in ("literal", "constant"):
-        yield usage.name, use_at(usage.location, "constant", None)
+        yield usage.name, use_at(usage.location, _definition_kind(usage), None)
         return
     if not _within(usage.location, usage.site):
         # Reached through a name (the site is elsewhere): the definition, and where it is sent.
-        yield usage.name, use_at(usage.location, "constant", None)
+        yield usage.name, use_at(usage.location, _definition_kind(usage), None)
         if not unknown_call or _written_in_call(usage):
             yield usage.name, use_at(usage.site, usage.kind, endpoint, usage.role)
         return
@@ -206,13 +193,50 @@ class BetaUses:
     retires: str | None
     days_left: int | None
     uses: tuple[Use, ...]
+    confidence: str | None = None
+    ga_date: str | None = None
+    chain: tuple[str, ...] = ()  # successor after successor (chain[-1] is the one to move to)
+    cycle: bool = False  # the registry's successors come back to a name already passed
+    note: str | None = None  # the registry's note: what the beta does, what to do about it
+    sources: tuple[tuple[str, str | None], ...] = ()  # (text, address or None)
 
     @property
     def files(self) -> tuple[str, ...]:
-        return tuple(sorted({use.path for use in self.uses}))
+        return tuple(sorted({use.file for use in self.uses}))
+
+    @property
+    def final_successor(self) -> str | None:
+        return self.chain[-1] if self.chain else self.successor
+
+    @property
+    def send_sites(self) -> int:
+        return sum(1 for use in self.uses if not use.definition)
+
+    @property
+    def definitions(self) -> int:
+        return sum(1 for use in self.uses if use.definition)
+
+
+# Urgency: what is gone first, then what goes soonest; undated betas by how much they need
+# doing (superseded and GA ones have somewhere to go), the dynamic group last.
+_STATUS_URGENCY = {"retired": 0, "superseded": 1, "ga": 2, "unknown": 3, "active": 4, DYNAMIC_STATUS: 5}
+
+
+def urgency(beta: BetaUses) -> tuple[int, int, int, int, str]:
+    retired = 0 if beta.status == "retired" else 1
+    dated = 0 if beta.days_left is not None else 1
+    days = beta.days_left if beta.days_left is not None else 0
+    return (
+        beta.name == DYNAMIC,
+        retired,
+        dated,
+        days if dated == 0 else _STATUS_URGENCY.get(beta.status, 9),
+        beta.name,
+    )
 
 
 def group(uses: dict[str, list[Use]], registry: Registry, today: dt.date) -> list[BetaUses]:
+    """One entry per beta, sorted by urgency (see `urgency`)."""
     groups: list[BetaUses] = []
     for name, listed in uses.items():
         if name == DYNAMIC:
@@ -223,9 +247,28 @@ def group(uses: dict[str, list[Use]], registry: Registry, today: dt.date) -> lis
             groups.append(BetaUses(name, "unknown", None, None, None, tuple(listed)))
             continue
         retires = beta.retires or beta.retired_date
-        days_left = (dt.date.fromisoformat(retires) - today).days if retires else None
-        groups.append(BetaUses(name, beta.status, beta.successor, retires, days_left, tuple(listed)))
-    return sorted(groups, key=lambda g: (g.name == DYNAMIC, g.name))
+        chain = successor_chain(registry, name)
+        groups.append(
+            BetaUses(
+                name,
+                beta.status,
+                beta.successor,
+                retires,
+                days_between(retires, today),
+                tuple(listed),
+                confidence=beta.confidence,
+                ga_date=beta.ga_date,
+                chain=chain.steps,
+                cycle=chain.cycle,
+                note=beta.note,
+                sources=source_links(beta.source),
+            )
+        )
+    return sorted(groups, key=urgency)
+
+
+def days_between(day: str | None, today: dt.date) -> int | None:
+    return (dt.date.fromisoformat(day) - today).days if day else None
 
 
 # ---------------------------------------------------------------- filters
@@ -243,6 +286,14 @@ def parse_statuses(value: str | None, option: str) -> frozenset[str] | None:
     return statuses
 
 
+def _owner_key(owner: str) -> str:
+    return owner.lstrip("@").lower()
+
+
+def parse_owners(values: Iterable[str] | None) -> tuple[str, ...]:
+    return tuple(_owner_key(v.strip()) for v in values or () if v.strip())
+
+
 def parse_day(value: str | None, option: str) -> dt.date | None:
     return None if value is None else parse_date(value, option)
 
@@ -252,10 +303,19 @@ class Filters:
     betas: tuple[str, ...] = ()
     statuses: frozenset[str] | None = None
     retiring_before: dt.date | None = None
+    owners: tuple[str, ...] = ()  # --owner: only uses owned by one of these (CODEOWNERS)
 
     @property
     def active(self) -> bool:
-        return bool(self.betas) or self.statuses is not None or self.retiring_before is not None
+        return bool(self.betas or self.owners) or self.statuses is not None or self.retiring_before is not None
+
+    def keep_use(self, use: Use) -> bool:
+        """`--owner @team` (or `team`, or `none` for files no rule owns)."""
+        if not self.owners:
+            return True
+        if not use.owners:
+            return "none" in self.owners
+        return any(_owner_key(owner) in self.owners for owner in use.owners)
 
     def keep(self, beta: BetaUses) -> bool:
         # `--beta computer-use` names a feature: every dated version of it matches.
@@ -277,6 +337,9 @@ class Report:
     betas: list[BetaUses]
     today: dt.date
     files_scanned: int
+    repositories: tuple[str, ...] = ()  # the repository audited, or every one merged
+    codeowners: str | None = None  # the CODEOWNERS file owners came from
+    blame: bool = False  # whether last changes were looked up
 
     @property
     def use_count(self) -> int:
@@ -286,10 +349,14 @@ class Report:
         named = [b for b in self.betas if b.name != DYNAMIC]
         dynamic = sum(len(b.uses) for b in self.betas if b.name == DYNAMIC)
         files = len({path for b in self.betas for path in b.files})
+        sites = sum(b.send_sites for b in self.betas)
+        definitions = sum(b.definitions for b in self.betas)
         text = (
-            f"{plural(len(named), 'beta')}, {plural(self.use_count, 'use')} "
+            f"{plural(len(named), 'beta')}, {plural(sites, 'send site')} and {plural(definitions, 'definition')} "
             f"in {files} of {plural(self.files_scanned, 'file')} scanned"
         )
+        if len(self.repositories) > 1:
+            text += f" in {plural(len(self.repositories), 'repository')}".replace("repositorys", "repositories")
         if dynamic:
             text += f"; {plural(dynamic, 'dynamic use')} could not be resolved statically"
         return text

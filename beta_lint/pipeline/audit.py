@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import math
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -14,6 +16,8 @@ from typing import Any
 
 import click
 
+from beta_lint.audit.blame import in_git_work_tree
+from beta_lint.audit.context import annotate, with_blame
 from beta_lint.audit.inventory import (
     DYNAMIC,
     Filters,
@@ -21,10 +25,13 @@ from beta_lint.audit.inventory import (
     collect_uses,
     group,
     parse_day,
+    parse_owners,
     parse_statuses,
     plural,
     use_at,
 )
+from beta_lint.audit.merge import merge_audits
+from beta_lint.audit.owners import load_codeowners
 from beta_lint.audit.render import RENDERERS, render_table
 from beta_lint.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, UsageError
 from beta_lint.files.discover import PYTHON_SUFFIXES
@@ -108,6 +115,56 @@ def _lint_stdin(linter: Linter, filename: str, include_text: bool) -> FileResult
     return lint_one(linter, filename, data)
 
 
+def repository_root(paths: list[str]) -> Path:
+    """Where CODEOWNERS is looked for: the git work tree of the first path, else that folder."""
+    first = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
+    folder = first if first.is_dir() else first.parent
+    folder = folder.resolve()
+    if in_git_work_tree(str(folder)):
+        done = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True, check=False
+        )
+        if done.returncode == 0 and done.stdout.strip():
+            return Path(os.fsdecode(done.stdout.strip()))
+    return folder
+
+
+def _render(report: Report, output_format: str, options: dict[str, Any]) -> None:
+    output_file: Path | None = options.get("output_file")
+    if output_format == "table":
+        color = output_file is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        text = render_table(report, color=color)
+    else:
+        text = RENDERERS[output_format](report)
+    emit_report(text, output_file)
+
+
+def _exit_code(report: Report, errors: list[str], fail_on: frozenset[str] | None) -> int:
+    if errors:
+        return EXIT_ERROR
+    if fail_on is not None and any(beta.status in fail_on and beta.uses for beta in report.betas):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def merge_command(paths: list[str], options: dict[str, Any], filters: Filters, fail_on: frozenset[str] | None) -> int:
+    """`audit --merge a.json b.json ...`: the JSON audits as one report, filters applied."""
+    if paths == ["."] or not paths:
+        raise UsageError("--merge needs the JSON audits to merge (beta-lint audit --merge a.json b.json ...)")
+    today = parse_day(options.get("today"), "--today") or dt.date.today()
+    merged, errors = merge_audits([Path(p) for p in paths], today)
+    for error in errors:
+        click.echo(f"beta-lint: error: {error}", err=True)
+    betas = []
+    for beta in merged.betas:
+        kept = tuple(u for u in beta.uses if filters.keep_use(u) and not (options.get("exclude_tests") and u.test))
+        if kept and filters.keep(beta):
+            betas.append(replace(beta, uses=kept))
+    report = replace(merged, betas=betas)
+    _render(report, options.get("output_format") or "table", options)
+    return _exit_code(report, errors, fail_on)
+
+
 def audit_command(paths: list[str], options: dict[str, Any]) -> int:
     """Run `beta-lint audit`: 0 done, 1 a use has a --fail-on status, 2 an error."""
 
@@ -116,10 +173,12 @@ def audit_command(paths: list[str], options: dict[str, Any]) -> int:
     fail_on = parse_statuses(options.get("fail_on"), "--fail-on")
     retiring_before = parse_day(options.get("retiring_before"), "--retiring-before")
     betas = tuple(b.strip() for b in options.get("betas") or () if b.strip())
-    filters = Filters(betas, statuses, retiring_before)
+    filters = Filters(betas, statuses, retiring_before, parse_owners(options.get("owners")))
     output_format = options.get("output_format") or "table"
     if output_format not in RENDERERS:
         raise UsageError(f"--format {output_format!r}: expected one of {', '.join(RENDERERS)}")
+    if options.get("merge"):
+        return merge_command(paths, options, filters, fail_on)
 
     settings = load_run_settings(options)
     tree = ConfigTree(settings, options)
@@ -159,10 +218,15 @@ def audit_command(paths: list[str], options: dict[str, Any]) -> int:
                 where = use_at(diagnostic.location, "", None).where()
                 click.echo(f"beta-lint: warning: {where}: {diagnostic.message} (not in the audit)", err=True)
 
-    uses = collect_uses(results, bool(options.get("include_mentions")))
-    if options.get("exclude_tests"):
-        uses = {name: [u for u in found if not u.test] for name, found in uses.items()}
-        uses = {name: found for name, found in uses.items() if found}
+    root = repository_root(paths)
+    owners = load_codeowners(root)
+    uses = annotate(collect_uses(results, bool(options.get("include_mentions"))), root, owners)
+    exclude_tests = bool(options.get("exclude_tests"))
+    uses = {
+        name: [u for u in found if filters.keep_use(u) and not (exclude_tests and u.test)]
+        for name, found in uses.items()
+    }
+    uses = {name: found for name, found in uses.items() if found}
     every = group(uses, registry, linter.today)
     shown = [beta for beta in every if filters.keep(beta)]
     hidden_dynamic = [b for b in every if b.name == DYNAMIC and b not in shown]
@@ -173,17 +237,12 @@ def audit_command(paths: list[str], options: dict[str, Any]) -> int:
             err=True,
         )
 
-    report = Report(shown, linter.today, scanned)
-    output_file: Path | None = options.get("output_file")
-    if output_format == "table":
-        color = output_file is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        text = render_table(report, color=color)
-    else:
-        text = RENDERERS[output_format](report)
-    emit_report(text, output_file)
-
-    if errors:
-        return EXIT_ERROR
-    if fail_on is not None and any(beta.status in fail_on and beta.uses for beta in shown):
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
+    blame = not options.get("no_blame") and paths != ["-"]
+    if blame:
+        # After the filters: only the lines still shown are blamed.
+        blamed = with_blame({beta.name: list(beta.uses) for beta in shown})
+        shown = [replace(beta, uses=tuple(blamed[beta.name])) for beta in shown]
+    repository = options.get("repository") or root.name
+    report = Report(shown, linter.today, scanned, (repository,), owners.path, blame)
+    _render(report, output_format, options)
+    return _exit_code(report, errors, fail_on)
