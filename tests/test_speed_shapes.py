@@ -114,7 +114,7 @@ def test_the_same_tree_gives_byte_identical_output_while_another_job_runs(tmp_pa
         for process in busy:
             process.kill()
             process.wait()
-    assert quiet.returncode == 1, quiet.stderr
+    assert quiet.returncode == 0, quiet.stderr  # BL101 is a warning: it does not fail the run (issue 18)
     assert "BL999" not in quiet.stdout
     # 400 calls, one generated call, 30 small files: each sends a GA beta once.
     assert quiet.stdout.count('"code": "BL101"') == 431

@@ -696,3 +696,21 @@ def test_headers_set_on_an_attribute_or_as_pairs_and_constants_given_to_wrappers
     assert uses[("auth.py", 7)] == {"<dynamic>"}
     assert uses[("auth.py", 11)] == {"mid-conversation-tool-changes-2026-07-01"}  # passed to the wrapper here
     assert uses[("consts.py", 1)] == {"mid-conversation-tool-changes-2026-07-01"}
+
+
+def test_a_large_class_keeps_the_beta_call_fed_by_kwargs(project: Path) -> None:
+    # Big enough for the slicer to split the class into its members (issue 16): the member that
+    # sends **request_kwargs holds no candidate of its own, yet may send betas.
+    filler = "".join(f"    def helper_{i}(self):\n        return {i}\n\n" for i in range(400))
+    write(
+        project,
+        "claude.py",
+        "import anthropic\n\n\nclass Claude:\n"
+        "    def params(self):\n        params = {}\n        params['betas'] = self.betas\n        return params\n\n"
+        + filler
+        + "    def invoke(self, request_kwargs):\n"
+        "        return anthropic.Anthropic().beta.messages.create(model='m', **request_kwargs)\n",
+    )
+    lines = (project / "claude.py").read_text().splitlines()
+    send = next(i for i, line in enumerate(lines, 1) if "**request_kwargs" in line)
+    assert ("claude.py", send) in _uses_by_line(project)

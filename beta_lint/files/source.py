@@ -163,7 +163,7 @@ def could_hold_beta(data: bytes, extra_names: Iterable[bytes] = ()) -> bool:
 
 def light_file_matters(data: bytes) -> bool:
     """Whether Python source holds a dated name in a string literal that is not a bare
-    statement, or passes a keyword argument named `betas`.
+    statement, passes a keyword argument named `betas`, or uses "betas" as a mapping key.
 
     True when the file cannot be decoded as the pipeline decodes it, or CPython's parser cannot
     tell (a syntax error, nesting it refuses): the full pipeline then reports it as it should.
@@ -187,6 +187,8 @@ def light_file_matters(data: bytes) -> bool:
                 return True
         elif isinstance(node, ast.Constant) and id(node) not in bare:
             value = node.value
+            if value == "betas":
+                return True  # a mapping key (`params["betas"] = ...`): `create(**params)` sends it
             if isinstance(value, str) and "-" in value and CANDIDATE_TEXT_RE.search(value):
                 return True
             if isinstance(value, bytes) and b"-" in value and _CANDIDATE_RE.search(value):

@@ -26,6 +26,8 @@ from beta_lint.python.positions import LineIndex
 from beta_lint.python.scopes import ExternalLookup
 from beta_lint.python.usages import Resolver
 
+_BETAS_KEY_RE = re.compile(r"""["']betas["']\s*(?:\]\s*=|:)""")
+
 
 def extract(
     text: str,
@@ -54,6 +56,9 @@ def extract(
     if module is None or piece is None:
         module = cst.parse_module(text)
     collector = Collector()
+    # Whether some mapping gets a "betas" key is read from the whole text: the slicer may have
+    # left out the method that sets it (`create(**params)` then carries a dynamic use).
+    collector.betas_key = _BETAS_KEY_RE.search(text) is not None
     if OWN_WALK:
         walk(module, collector)
     else:
