@@ -246,6 +246,25 @@ def _own_literal(usage: Usage, source: str, start: int, end: int) -> bool:
     )
 
 
+_COMMA_AFTER_RE = re.compile(r"\s*,\s*(?=[a-z0-9])")
+
+
+def _comma_before(source: str, start: int) -> int | None:
+    """Where `<name>, ` ends just before `start` begins its comma: the span to remove with the
+    item (spaces, the comma, spaces), or None when no name-and-comma precedes it."""
+    index = start
+    while index > 0 and source[index - 1].isspace():
+        index -= 1
+    if index == 0 or source[index - 1] != ",":
+        return None
+    index -= 1
+    while index > 0 and source[index - 1].isspace():
+        index -= 1
+    if index == 0 or not ("0" <= source[index - 1] <= "9" or "a" <= source[index - 1] <= "z"):
+        return None
+    return index
+
+
 def remove_name(usage: Usage, source: str, applicability: Applicability, second: bool = False) -> Fix | None:
     """Remove one beta from the requests it reaches, exactly where it is written.
 
@@ -272,16 +291,16 @@ def remove_name(usage: Usage, source: str, applicability: Applicability, second:
     note = None
     message = ""
     which = f'the second "{usage.name}"' if second else f'"{usage.name}"'
-    # Inside a comma-joined string ("a,b"): remove the item and one neighbouring comma.
-    after = source[token_end:]
-    before = source[:token_start]
-    follow = re.match(r"\s*,\s*(?=[a-z0-9])", after)
-    precede = re.search(r"(?<=[a-z0-9])\s*,\s*$", before)
+    # Inside a comma-joined string ("a,b"): remove the item and one neighbouring comma. Both
+    # looks stay next to the token: a file with 1,600 fixable calls must not rescan its text
+    # once per name (issue 16).
+    follow = _COMMA_AFTER_RE.match(source, token_end)
+    precede = _comma_before(source, token_start)
     if follow:
-        edits.append(_edit(location, source, token_start, token_end + follow.end(), ""))
+        edits.append(_edit(location, source, token_start, follow.end(), ""))
         message = f"Remove {which} from the header value"
-    elif precede:
-        edits.append(_edit(location, source, token_start - (len(before) - precede.start()), token_end, ""))
+    elif precede is not None:
+        edits.append(_edit(location, source, precede, token_end, ""))
         message = f"Remove {which} from the header value"
     elif usage.element is not None:
         element = usage.element

@@ -36,13 +36,15 @@ class Emitter(RequestResolver):
         request = Request(id=request_id, location=location, carrier=carrier, **fields)  # type: ignore[arg-type]
         if mention:
             self.mention_requests.add(request_id)
+        self.request_index[request_id] = len(self.requests)
         self.requests.append(request)
         return request
 
     def replace_request(self, old: Request, **fields: object) -> Request:
 
         new = replace(old, **fields)  # type: ignore[arg-type]
-        self.requests[self.requests.index(old)] = new
+        # By id, not list.index: a file with thousands of requests must not search the list for each.
+        self.requests[self.request_index[old.id]] = new
         return new
 
     def emit_list(self, request: Request, kind: UsageKind, lists: list[ItemList], arg: cst.Arg) -> None:

@@ -65,6 +65,7 @@ class ScopeResolver:
         self.registry_names = registry_names
         self.usages: list[Usage] = []
         self.requests: list[Request] = []
+        self.request_index: dict[int, int] = {}  # Request.id -> its place in `requests`
         self.consumed: set[int] = set()  # literal nodes that reached a send context
         self.consumed_dicts: set[int] = set()
         self.consumed_writes: set[int] = set()  # `headers["anthropic-beta"] = v` followed into a call
