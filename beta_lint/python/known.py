@@ -28,14 +28,24 @@ class RequestResolver(ClientResolver):
             if text and self.callee(site.node, site.scope).kind == "sdk-client":
                 self.anthropic_bases.append(text.rstrip("/"))
 
+    def http_url(self, callee: Callee, scope: Scope) -> str | None:
+        """The URL of a raw HTTP call, with `{}` for its dynamic parts; None when it has several."""
+        if callee.url is None:
+            return None
+        texts = self.resolve_text(callee.url, scope, None)
+        if len(texts) != 1:
+            return None
+        return (callee.base_url or "") + "".join("{}" if f.dynamic else f.text for f in texts[0])
+
     def anthropic_url(self, url: str) -> bool:
         """Whether a URL goes to an Anthropic host (or a base URL given to an Anthropic client)."""
         if self.routes.platform_of_url(url) is not None:
             return True
         return any(url.startswith(base) for base in self.anthropic_bases if base)
 
-    def known(self, callee: Callee, scope: Scope) -> bool:
-        """Whether a call is an Anthropic request beta-lint recognises (see Request.known)."""
+    def known(self, callee: Callee, url: str | None) -> bool:
+        """Whether a call is an Anthropic request beta-lint recognises (see Request.known);
+        `url` is a raw HTTP call's URL (http_url)."""
         if callee.kind in {"sdk-client", "sdk-copy"}:
             return True
         if callee.kind == "sdk-method":
@@ -43,12 +53,8 @@ class RequestResolver(ClientResolver):
             # (`self.client.beta.messages.create`, the client from a base class): the request
             # rules that need the receiver check `sdk_method_known` themselves.
             return True
-        if callee.kind == "http" and callee.url is not None:
-            texts = self.resolve_text(callee.url, scope, None)
-            if len(texts) == 1:
-                url = (callee.base_url or "") + "".join("{}" if f.dynamic else f.text for f in texts[0])
-                return self.anthropic_url(url)
-            return False
+        if callee.kind == "http":
+            return url is not None and self.anthropic_url(url)
         if callee.kind == "http-client":
             return callee.base_url is not None and self.anthropic_url(callee.base_url)
         return False

@@ -90,7 +90,8 @@ class Resolver(Emitter):
         sdk_call = callee.kind == "sdk-method" and (callee.resolved or splat)
         if not carriers and not sdk_call and callee.kind != "http":
             return
-        endpoint, http_method, platform = self._endpoint(callee, scope)
+        url = self.http_url(callee, scope) if callee.kind == "http" else None
+        endpoint, http_method, platform = self._endpoint(callee, url)
         model, model_location = self._model(keywords.get("model"), scope)
         base = {
             "target": callee.path if callee.kind == "sdk-method" else ("http" if callee.kind == "http" else None),
@@ -106,7 +107,7 @@ class Resolver(Emitter):
             "client_wide": callee.kind in {"sdk-client", "sdk-copy", "http-client"},
             # Where the client was created: the same for every call through that client object.
             "client_key": self.loc(callee.origin).offset if callee.origin is not None else None,
-            "known": not site.mention and self.known(callee, scope),
+            "known": not site.mention and self.known(callee, url),
         }
         star_args = any(arg.star for arg in call.args)
         sent_header = False
@@ -214,15 +215,12 @@ class Resolver(Emitter):
         self.emit_texts(request, "header-string", [sliced], element=node)
 
     # -- request context
-    def _endpoint(self, callee: Callee, scope: Scope) -> tuple[str | None, str | None, str | None]:
+    def _endpoint(self, callee: Callee, url: str | None) -> tuple[str | None, str | None, str | None]:
         platform = callee.client.platform if callee.client is not None else None
         if callee.kind == "sdk-method" and callee.route is not None and callee.resolved:
             return callee.route.route, callee.route.http_method, platform
-        if callee.kind == "http" and callee.url is not None:
-            texts = self.resolve_text(callee.url, scope, None)
-            if len(texts) == 1:
-                url = (callee.base_url or "") + "".join("{}" if f.dynamic else f.text for f in texts[0])
-                return self.routes.endpoint_of_url(url), callee.http_method, self.routes.platform_of_url(url)
+        if callee.kind == "http" and url is not None:
+            return self.routes.endpoint_of_url(url), callee.http_method, self.routes.platform_of_url(url)
         return None, callee.http_method, platform
 
     def _model(self, arg: cst.Arg | None, scope: Scope) -> tuple[str | None, Location | None]:
