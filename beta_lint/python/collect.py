@@ -29,7 +29,8 @@ class Collector(ContextTracker):
         self._beta_named_nodes: dict[int, str] = {}
         self.functions: dict[str, Scope] = {}
         self.header_writes: list[HeaderWrite] = []
-        # Some mapping in the module gets a "betas" key: `create(**params)` may carry betas.
+        # Some mapping in the module gets a "betas" key: `create(**params)` may carry betas. Read
+        # from the whole text by extract(), as the slicer may have left that statement out.
         self.betas_key = False
 
     # -- dispatch: libcst looks up visit_<Type> and visit_<Type>_<attribute> by name for every
@@ -204,7 +205,6 @@ class Collector(ContextTracker):
 
     def _header_write(self, target: cst.Subscript, value: cst.BaseExpression) -> None:
         key = subscript_key(target)
-        self.betas_key = self.betas_key or key == "betas"
         if key is not None and near_header_key(key):
             self.header_writes.append(HeaderWrite(target, key, value, self.scope, self.in_mention))
 
@@ -242,16 +242,15 @@ class Collector(ContextTracker):
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-        self.calls.append(CallSite(node, self.scope, self.in_mention or is_mention_call(name)))
+        mention_call = is_mention_call(name)
+        self.calls.append(CallSite(node, self.scope, self.in_mention or mention_call))
         if name in LOG_CALLS and node.args:
             # A log message that mentions the header ("anthropic-beta: %s") sends nothing.
             self.docstrings.add(id(node.args[0].value))
-        if is_mention_call(name):
+        if mention_call:
             self.enter_mention(node)
 
     def visit_Dict(self, node: cst.Dict) -> None:
-        keys = [string_value(e.key) for e in node.elements if isinstance(e, cst.DictElement)]
-        self.betas_key = self.betas_key or "betas" in keys
         for element in node.elements:
             if isinstance(element, cst.DictElement) and near_header_key(string_value(element.key)):
                 self.dicts.append(DictSite(node, self.scope, self.in_mention))

@@ -26,7 +26,8 @@ from beta_lint.python.positions import LineIndex
 from beta_lint.python.scopes import ExternalLookup
 from beta_lint.python.usages import Resolver
 
-_BETAS_KEY_RE = re.compile(r"""["']betas["']\s*(?:\]\s*=|:)""")
+# `params["betas"] = ...` (or `+=`) and `{"betas": ...}`.
+_BETAS_KEY_RE = re.compile(r"""["']betas["']\s*(?:\]\s*\+?=|:)""")
 
 
 def extract(
