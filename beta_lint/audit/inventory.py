@@ -134,8 +134,7 @@ def uses_of(usage: Usage, mentions: bool = False) -> Iterator[tuple[str, Use]]:
     # `betas=` of a call beta-lint does not know (the project's own function): the names are
     # listed where they are written, but the call is not vouched for as a send site. (A mapping
     # with an anthropic-beta key is a header wherever it goes.)
-    request = usage.request
-    unknown_call = request is not None and not request.known and request.carrier == "betas"
+    unknown_call = usage.request is not None and usage.request.unknown_call
     if usage.name is None:
         if unknown_call:
             return
@@ -304,13 +303,16 @@ class Filters:
     statuses: frozenset[str] | None = None
     retiring_before: dt.date | None = None
     owners: tuple[str, ...] = ()  # --owner: only uses owned by one of these (CODEOWNERS)
+    exclude_tests: bool = False  # --exclude-tests: no uses in test code
 
     @property
     def active(self) -> bool:
         return bool(self.betas or self.owners) or self.statuses is not None or self.retiring_before is not None
 
     def keep_use(self, use: Use) -> bool:
-        """`--owner @team` (or `team`, or `none` for files no rule owns)."""
+        """`--exclude-tests`, and `--owner @team` (or `team`, or `none` for files no rule owns)."""
+        if self.exclude_tests and use.test:
+            return False
         if not self.owners:
             return True
         if not use.owners:

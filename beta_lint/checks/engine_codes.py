@@ -24,9 +24,8 @@ from beta_lint.model import Severity, Usage
 def dynamic_beta(usage: Usage, ctx: Context) -> Iterator[Finding]:
     if usage.name is not None:
         return
-    request = usage.request
-    if request is not None and not request.known and request.carrier == "betas":
-        return  # `betas=` of the project's own function: not known to be a beta header at all
+    if usage.request is not None and usage.request.unknown_call:
+        return  # not known to be a beta header at all
     yield Finding(usage.site, "beta value cannot be resolved statically; beta-lint cannot check it", None)
 
 

@@ -157,7 +157,7 @@ def merge_command(paths: list[str], options: dict[str, Any], filters: Filters, f
         click.echo(f"beta-lint: error: {error}", err=True)
     betas = []
     for beta in merged.betas:
-        kept = tuple(u for u in beta.uses if filters.keep_use(u) and not (options.get("exclude_tests") and u.test))
+        kept = tuple(u for u in beta.uses if filters.keep_use(u))
         if kept and filters.keep(beta):
             betas.append(replace(beta, uses=kept))
     report = replace(merged, betas=betas)
@@ -173,7 +173,8 @@ def audit_command(paths: list[str], options: dict[str, Any]) -> int:
     fail_on = parse_statuses(options.get("fail_on"), "--fail-on")
     retiring_before = parse_day(options.get("retiring_before"), "--retiring-before")
     betas = tuple(b.strip() for b in options.get("betas") or () if b.strip())
-    filters = Filters(betas, statuses, retiring_before, parse_owners(options.get("owners")))
+    exclude_tests = bool(options.get("exclude_tests"))
+    filters = Filters(betas, statuses, retiring_before, parse_owners(options.get("owners")), exclude_tests)
     output_format = options.get("output_format") or "table"
     if output_format not in RENDERERS:
         raise UsageError(f"--format {output_format!r}: expected one of {', '.join(RENDERERS)}")
@@ -221,11 +222,7 @@ def audit_command(paths: list[str], options: dict[str, Any]) -> int:
     root = repository_root(paths)
     owners = load_codeowners(root)
     uses = annotate(collect_uses(results, bool(options.get("include_mentions"))), root, owners)
-    exclude_tests = bool(options.get("exclude_tests"))
-    uses = {
-        name: [u for u in found if filters.keep_use(u) and not (exclude_tests and u.test)]
-        for name, found in uses.items()
-    }
+    uses = {name: [u for u in found if filters.keep_use(u)] for name, found in uses.items()}
     uses = {name: found for name, found in uses.items() if found}
     every = group(uses, registry, linter.today)
     shown = [beta for beta in every if filters.keep(beta)]
