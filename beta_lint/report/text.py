@@ -43,11 +43,16 @@ def _source_text(diagnostic: Diagnostic, ctx: ReportContext, cells: dict[str, No
     return cells[loc.path].cell_source(loc.cell)
 
 
-def _source_line(diagnostic: Diagnostic, ctx: ReportContext, cells: dict[str, NotebookLines]) -> list[str]:
+def _source_line(
+    diagnostic: Diagnostic, ctx: ReportContext, cells: dict[str, NotebookLines], split: dict[int, list[str]]
+) -> list[str]:
     text = _source_text(diagnostic, ctx, cells)
     if text is None or diagnostic.code == "BL999":
         return []
-    lines = LINE_END_RE.split(text)
+    # One split per text, not per diagnostic: 1,600 findings in one file were 2 s of splitting.
+    lines = split.get(id(text))
+    if lines is None:
+        lines = split[id(text)] = LINE_END_RE.split(text)
     loc = diagnostic.location
     if not 1 <= loc.line <= len(lines):
         return []
@@ -90,9 +95,10 @@ def render_text(results: Sequence[FileResult], ctx: ReportContext) -> str:
     diagnostics = all_diagnostics(results)
     out: list[str] = []
     cells: dict[str, NotebookLines] = {}
+    split: dict[int, list[str]] = {}  # by id(): each text is held alive by ctx.sources or cells
     for diagnostic in diagnostics:
         out.append(_header(diagnostic, ctx))
-        out.extend(_source_line(diagnostic, ctx, cells))
+        out.extend(_source_line(diagnostic, ctx, cells, split))
         label = "first sent at" if diagnostic.code == "BL301" else "defined at"
         for related in diagnostic.related:
             cell = f"cell {related.cell}:" if related.cell is not None else ""
