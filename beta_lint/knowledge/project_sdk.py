@@ -99,15 +99,27 @@ def locate_sdk(
 
 
 def _stamp(package: Path) -> str:
-    """The package's version and its files' names, sizes and modification times, hashed."""
+    """The package's version and its files' names, sizes and modification times, hashed.
+
+    Runs on every invocation that finds an SDK (a pre-commit hook's too): scandir gives the
+    stat results with the listing, and relative names are built, not computed per file.
+    """
     digest = hashlib.sha256()
-    for folder, dirs, files in os.walk(package):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(files):
-            if name.endswith(".py"):
-                stat = os.stat(os.path.join(folder, name))
-                digest.update(f"{os.path.relpath(os.path.join(folder, name), package)}:{stat.st_size}:".encode())
-                digest.update(str(stat.st_mtime_ns).encode())
+    pending = [(str(package), "")]
+    while pending:
+        folder, relative = pending.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        folders = []
+        for entry in entries:
+            if entry.name.endswith(".py") and entry.is_file():
+                stat = entry.stat()
+                digest.update(f"{relative}{entry.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+            elif entry.name != "__pycache__" and entry.is_dir(follow_symlinks=False):
+                folders.append((entry.path, f"{relative}{entry.name}/"))
+        pending.extend(reversed(folders))  # depth first, in name order, as os.walk was
     return digest.hexdigest()[:20]
 
 

@@ -48,6 +48,9 @@ class ConfigTree:
         self.fixed = fixed_settings(options)
         self._nearest: dict[Path, Path | None] = {}
         self._settings: dict[Path, Settings] = {}
+        # Registry and SDK route table per settings object: reading the project's SDK costs a
+        # walk of its files, and a run asks for the base group's twice (before and after discovery).
+        self._knowledge: dict[int, tuple[Settings, Registry, Linter]] = {}
         if base.config_file is not None:
             self._settings[base.config_file.resolve()] = base
 
@@ -108,10 +111,19 @@ class ConfigTree:
         for settings, paths in by_settings.values():
             if not paths and settings is not self.base:
                 continue
-            # Each configuration's registry with the SDK its project uses (issue 18).
-            registry, table = project_knowledge(settings, self.options.get("registry_file"), self.options.get("sdk"))
-            out.append(Group(settings, registry, build_linter(settings, self.options, registry, table), tuple(paths)))
+            _settings, registry, linter = self._knowledge_of(settings)
+            out.append(Group(settings, registry, linter, tuple(paths)))
         return out
+
+    def _knowledge_of(self, settings: Settings) -> tuple[Settings, Registry, Linter]:
+        """Each configuration's registry with the SDK its project uses (issue 18), built once."""
+        found = self._knowledge.get(id(settings))
+        if found is None:
+            registry, table = project_knowledge(settings, self.options.get("registry_file"), self.options.get("sdk"))
+            # The settings are kept in the entry so that their id() is not reused while it lives.
+            linter = build_linter(settings, self.options, registry, table)
+            found = self._knowledge[id(settings)] = (settings, registry, linter)
+        return found
 
 
 @dataclass(frozen=True)
