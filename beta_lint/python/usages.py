@@ -185,6 +185,12 @@ class Resolver(Emitter):
         node = site.node
         if id(node) in self.consumed:
             return
+        if isinstance(node, cst.SimpleString):
+            # Most strings of a module are none of these: settled on the value, before
+            # resolving (which places the literal, a replay of its statement's code).
+            plain = string_value(node)
+            if plain is None or not self._may_matter(plain, site):
+                return
         texts = self.resolve_text(node, site.scope, None)
         text = texts[0] if len(texts) == 1 else None
         value = "".join(f.text for f in text) if text is not None else None
@@ -201,6 +207,13 @@ class Resolver(Emitter):
             role = self.string_role(site)
             for item in split_items(text or ()):
                 self.usages.extend(self.item_usages(None, "literal", item, scope, 0, node, role))
+
+    def _may_matter(self, value: str, site: StringSite) -> bool:
+        """The tests below, on a plain literal's value: a raw header, or a name to report."""
+        stripped = value.strip()
+        if "anthropic-beta" in value.lower() and ":" in value:
+            return True
+        return stripped in self.registry_names or (site.beta_named and looks_dated(stripped))
 
     def _raw_header(
         self, site: StringSite, node: cst.BaseExpression, text: Text, value: str, match: re.Match[str]
