@@ -82,11 +82,13 @@ class Resolver(Emitter):
         call, scope = site.node, site.scope
         keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
         carriers = [k for k in ("betas", "extra_headers", "default_headers", "headers") if k in keywords]
-        if not carriers and not self._may_send(call):
+        splat = any(arg.star == "**" for arg in call.args)
+        if not carriers and not splat and not self._may_send(call):
             return
         # An expectation or a log line is never a request.
         callee = Callee("unknown") if site.mention else self.callee(call, scope)
-        splat = any(arg.star == "**" for arg in call.args)
+        if callee.kind == "unknown" and not site.mention and (carriers or splat):
+            callee = self._forwarded(call, scope) or callee
         sdk_call = callee.kind == "sdk-method" and (callee.resolved or splat)
         if not carriers and not sdk_call and callee.kind != "http":
             return
@@ -165,6 +167,16 @@ class Resolver(Emitter):
         """`headers["anthropic-beta"] = value` on a mapping no followed call took: still a usage."""
         request = self.make_request(write.target, "mapping", write.mention)
         self.emit_header(request, write.key, write.value, write.scope, None, "header")
+
+    def _forwarded(self, call: cst.Call, scope: Scope) -> Callee | None:
+        """`helper(client.beta.messages.create, **params)`, `asyncio.to_thread(create, betas=...)`:
+        a call handed an SDK method together with arguments makes that request with them."""
+        for arg in call.args:
+            if arg.keyword is None and not arg.star:
+                found = self.method_reference(arg.value, scope)
+                if found is not None:
+                    return found
+        return None
 
     @staticmethod
     def _may_send(call: cst.Call) -> bool:

@@ -1,0 +1,99 @@
+"""Ways real code carries betas that the audit must follow (issue 13, recall on real packages).
+
+Each test is small synthetic code shaped like a pattern seen in a public package, checked twice:
+through the functions (`extract`, `lint`, the audit's `uses_of`) and through the command a user
+runs (`python -m beta_lint audit/check` as a subprocess).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from conftest import extract, lint
+from test_trust import audit_uses, diagnostics, write
+
+from beta_lint.audit.inventory import uses_of
+
+
+def function_uses(code: str, path: str = "example.py") -> set[tuple[int, str]]:
+    """(line, name) of every audit use of `code`, through the functions."""
+    return {(use.line, name) for usage in extract(textwrap.dedent(code), path).usages for name, use in uses_of(usage)}
+
+
+def command_uses(root: Path) -> set[tuple[str, int, str]]:
+    return {(u["path"], u["line"], u["beta"]) for u in audit_uses(root)}
+
+
+# ---------------------------------------------------------------- an SDK method held as a value
+
+HELPER_CALL = """\
+from anthropic import Anthropic
+
+BETA = "structured-outputs-2025-11-13"
+
+
+class Model:
+    def __init__(self):
+        self._client = Anthropic()
+
+    def run(self, beta):
+        request_params = {"model": "m", "messages": [], "max_tokens": 1}
+        if beta:
+            request_params["betas"] = [BETA]
+            create_func = self._client.beta.messages.create
+        else:
+            create_func = self._client.messages.create
+        return self._call_client(create_func, **request_params)
+
+    def direct(self):
+        create = self._client.beta.messages.create
+        return create(model="m", max_tokens=1, messages=[], betas=["files-api-2025-04-14"])
+
+    def in_a_thread(self):
+        return asyncio.to_thread(self._client.beta.messages.create, model="m", betas=["compact-2026-01-12"])
+"""
+
+
+def test_an_sdk_method_handed_to_a_helper_or_held_in_a_name_is_a_request(project: Path) -> None:
+    # camel-ai: `self._call_client(create_func, **request_params)`, create_func an SDK method.
+    expected = {
+        (3, "structured-outputs-2025-11-13"),  # the constant
+        (17, "structured-outputs-2025-11-13"),  # sent by the helper, through **request_params
+        (21, "files-api-2025-04-14"),
+        (24, "compact-2026-01-12"),
+    }
+    assert function_uses(HELPER_CALL) == expected
+    sends = [r for r in extract(HELPER_CALL).requests if r.carrier == "betas"]
+    assert [(r.location.line, r.target, r.known) for r in sends] == [
+        (17, "beta.messages.create", True),
+        (21, "beta.messages.create", True),
+        (24, "beta.messages.create", True),
+    ]
+    # Of the two methods create_func may hold, betas go to the one that takes them: no BL203.
+    assert [(d.code, d.location.line) for d in lint(HELPER_CALL, select=["ALL"]) if d.code.startswith("BL2")] == []
+    write(project, "model.py", HELPER_CALL)
+    assert command_uses(project) == {("model.py", line, name) for line, name in expected}
+    assert ("BL101", 3) in {(d["code"], d["line"]) for d in diagnostics(project)}
+
+
+def test_a_helper_given_a_non_beta_method_with_betas_is_a_type_error(project: Path) -> None:
+    code = """\
+    import anthropic
+
+    client = anthropic.Anthropic()
+
+
+    def ask():
+        params = {"betas": ["files-api-2025-04-14"]}
+        return retry(client.messages.create, **params)
+
+
+    def log_it():
+        return register(client.beta.messages.create)
+    """
+    write(project, "ask.py", code)
+    found = [(d["code"], d["line"]) for d in diagnostics(project)]
+    assert ("BL203", 8) in found
+    # A method referred to without arguments (registered, not called here) sends nothing.
+    assert not [r for r in extract(textwrap.dedent(code)).requests if r.location.line == 12]
