@@ -97,3 +97,96 @@ def test_a_helper_given_a_non_beta_method_with_betas_is_a_type_error(project: Pa
     assert ("BL203", 8) in found
     # A method referred to without arguments (registered, not called here) sends nothing.
     assert not [r for r in extract(textwrap.dedent(code)).requests if r.location.line == 12]
+
+
+# ---------------------------------------------------------------- a mapping another method returns
+
+BUILT_IN_A_METHOD = """\
+import anthropic
+
+
+class LLM:
+    def __init__(self):
+        self._client = anthropic.Anthropic()
+
+    def _get_all_kwargs(self, **kwargs):
+        kwargs = {**self._model_kwargs, **kwargs}
+        if self.mcp_servers:
+            kwargs["betas"] = ["mcp-client-2025-04-04"]
+        return kwargs
+
+    def chat(self, messages, **kwargs):
+        all_kwargs = self._get_all_kwargs(**kwargs)
+        return self._client.messages.create(
+            messages=messages,
+            **all_kwargs,
+        )
+"""
+
+
+def test_kwargs_built_by_another_method_are_followed_into_its_return(project: Path) -> None:
+    # llama-index: `**all_kwargs` from self._get_all_kwargs() into the non-beta messages.create.
+    expected = {(11, "mcp-client-2025-04-04"), (18, "<dynamic>"), (18, "mcp-client-2025-04-04")}
+    assert function_uses(BUILT_IN_A_METHOD) == expected
+    (send,) = [r for r in extract(BUILT_IN_A_METHOD).requests if r.carrier == "betas"]
+    assert (send.location.line, send.target, send.beta_header) == (16, "messages.create", "unknown")
+    # Only when the mcp servers are set does the call get betas: no certain TypeError (BL203).
+    assert [(d.code, d.location.line) for d in lint(BUILT_IN_A_METHOD)] == [("BL102", 11), ("BL902", 18)]
+    write(project, "llm.py", BUILT_IN_A_METHOD)
+    assert command_uses(project) == {("llm.py", line, name) for line, name in expected}
+    assert [(d["code"], d["line"]) for d in diagnostics(project)] == [("BL102", 11)]
+
+
+def test_a_followed_function_reads_the_arguments_it_was_given_and_reassignments_replace_values(
+    project: Path,
+) -> None:
+    # strands-agents: `client.messages.stream(**request)`, the request rebuilt by helpers that add
+    # an anthropic-beta extra header; count_tokens gets a copy with chosen keys only.
+    code = """\
+    import anthropic
+
+    client = anthropic.Anthropic()
+
+
+    def with_output(request, schema):
+        if schema is None:
+            return request
+        return {**request, "output_config": schema}
+
+
+    def build(headers):
+        return {"model": "m", "max_tokens": 1, "messages": [], "extra_headers": headers}
+
+
+    def count(headers):
+        request = build(headers)
+        request = {k: request[k] for k in request.keys() & {"model", "messages"}}
+        return client.messages.count_tokens(**request)
+
+
+    def send(schema):
+        request = build({"anthropic-beta": "files-api-2025-04-14"})
+        request = with_output(request, schema)
+        return client.messages.create(**request)
+
+
+    def filtered(headers):
+        headers = update_headers(headers=headers)
+        return headers
+
+
+    def update_headers(headers):
+        headers["anthropic-beta"] = ",".join(FLAGS)
+        return headers
+    """
+    found = function_uses(code)
+    # The header reaches the create through with_output's parameter; the count_tokens request
+    # was rebuilt from chosen keys, so the earlier value (with its headers) does not reach it.
+    assert found == {(23, "files-api-2025-04-14"), (25, "files-api-2025-04-14"), (34, "<dynamic>")}
+    # Not at line 19 (count_tokens), nor at 29: `headers = update_headers(headers=headers)`
+    # passes the parameter, not what the call returns; the write is a use where it is written.
+    write(project, "model.py", code)
+    assert command_uses(project) == {("model.py", line, name) for line, name in found}
+    # The header goes to the non-beta create: the advice to use betas= is given once, at the name.
+    advice = [(d["code"], d["line"]) for d in diagnostics(project, "--select", "BL304")]
+    assert advice == [("BL304", 23)]

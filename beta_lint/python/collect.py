@@ -84,7 +84,10 @@ class Collector(ContextTracker):
             scope.self_name = parent.self_name
         if parent.kind == "module":
             self.functions[node.name.value] = scope
+        elif parent.kind == "class":
+            parent.methods[node.name.value] = scope
         self.note_parametrized(node)
+        scope.params = [param.name.value for param in (*node.params.posonly_params, *node.params.params)]
         for param in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params):
             annotation = _annotation(param.annotation)
             self._bind(scope, param.name.value, Binding("param", param.default, scope, annotation))
@@ -93,6 +96,12 @@ class Collector(ContextTracker):
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         assert self.scope.parent is not None
         self.scope = self.scope.parent
+
+    def visit_For(self, node: cst.For) -> None:
+        self.scope.loops.append(node)
+
+    def visit_While(self, node: cst.While) -> None:
+        self.scope.loops.append(node)
 
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None and self.scope.kind == "function":

@@ -25,6 +25,9 @@ class Scope:
     self_attrs: dict[str, list[Binding]] = field(default_factory=dict)
     owner_class: Scope | None = None
     self_name: str | None = None
+    methods: dict[str, Scope] = field(default_factory=dict)  # for a class: its functions by name
+    params: list[str] = field(default_factory=list)  # for a function: its positional parameters
+    loops: list[cst.CSTNode] = field(default_factory=list)  # `for`/`while` statements directly in it
 
 
 BindingOp = Literal["assign", "append", "extend", "insert", "update", "iadd", "param", "with", "subscript"]

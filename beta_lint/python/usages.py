@@ -134,6 +134,8 @@ class Resolver(Emitter):
         takes_betas = callee.route.betas_param if callee.route is not None else None
         if "betas" not in carriers and callee.kind == "sdk-method" and self.betas_from_kwargs(site, base, takes_betas):
             carriers.append("betas")
+        if "extra_headers" not in carriers and callee.kind == "sdk-method":
+            sent_header = self.headers_from_kwargs(site, base) or sent_header
         resolved_call = (callee.kind == "sdk-method" and callee.resolved) or callee.kind == "http"
         if "betas" not in carriers and not sent_header and resolved_call:
             # A call that sends no beta of its own: still a request (the SDK may add one; a raw
@@ -162,6 +164,25 @@ class Resolver(Emitter):
             self.emit_list(request, "betas-argument", limit(lists), arg)
             return True
         return False
+
+    def headers_from_kwargs(self, site: CallSite, base: dict[str, Any]) -> bool:
+        """`create(**request)` where the mapping carries "extra_headers" with an anthropic-beta
+        key (a retry that adds the header to a copy of the request). A header written into that
+        mapping stays a use where it is written, too."""
+        sent = False
+        for arg in site.node.args:
+            if arg.star != "**":
+                continue
+            found, _ = self.resolve_mapping(arg.value, site.scope, None, wanted=_is_extra_headers, consume=False)
+            for _, value, value_scope, entry_site in found:
+                entries, _ = self.resolve_mapping(value, value_scope, entry_site or arg.value, consume=False)
+                for key, header, header_scope, header_site in entries:
+                    request = self.make_request(
+                        site.node, "extra_headers", site.mention, keyword_location=self.loc(arg), **base
+                    )
+                    self.emit_header(request, key, header, header_scope, header_site, "header")
+                    sent = True
+        return sent
 
     def header_write(self, write: HeaderWrite) -> None:
         """`headers["anthropic-beta"] = value` on a mapping no followed call took: still a usage."""
@@ -246,3 +267,7 @@ class Resolver(Emitter):
 
 def _is_betas_key(key: str | None) -> bool:
     return key == "betas"
+
+
+def _is_extra_headers(key: str | None) -> bool:
+    return key == "extra_headers"
