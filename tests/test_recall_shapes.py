@@ -59,12 +59,13 @@ def test_an_sdk_method_handed_to_a_helper_or_held_in_a_name_is_a_request(project
     # camel-ai: `self._call_client(create_func, **request_params)`, create_func an SDK method.
     expected = {
         (3, "structured-outputs-2025-11-13"),  # the constant
+        (13, "structured-outputs-2025-11-13"),  # the constant put in the "betas" key
         (17, "structured-outputs-2025-11-13"),  # sent by the helper, through **request_params
         (21, "files-api-2025-04-14"),
         (24, "compact-2026-01-12"),
     }
     assert function_uses(HELPER_CALL) == expected
-    sends = [r for r in extract(HELPER_CALL).requests if r.carrier == "betas"]
+    sends = [r for r in extract(HELPER_CALL).requests if r.carrier == "betas" and r.known]
     assert [(r.location.line, r.target, r.known) for r in sends] == [
         (17, "beta.messages.create", True),
         (21, "beta.messages.create", True),
@@ -190,3 +191,135 @@ def test_a_followed_function_reads_the_arguments_it_was_given_and_reassignments_
     # The header goes to the non-beta create: the advice to use betas= is given once, at the name.
     advice = [(d["code"], d["line"]) for d in diagnostics(project, "--select", "BL304")]
     assert advice == [("BL304", 23)]
+
+
+# ---------------------------------------------------------------- setdefault of the header or body key
+
+
+def test_a_header_or_body_key_set_with_setdefault_is_a_use(project: Path) -> None:
+    # anthropic's Bedrock client moves the header into the body: `json_data.setdefault("anthropic_beta", ...)`.
+    code = """\
+    import anthropic
+
+    client = anthropic.Anthropic()
+
+
+    def prepare(options):
+        betas = build_headers(options.headers)[0].get("anthropic-beta")
+        if betas:
+            options.json_data.setdefault("anthropic_beta", betas.split(","))
+        return options
+
+
+    def send():
+        headers = {}
+        headers.setdefault("anthropic-beta", "files-api-2025-04-14")
+        return client.messages.create(model="m", max_tokens=1, messages=[], extra_headers=headers)
+    """
+    expected = {(9, "<dynamic>"), (15, "files-api-2025-04-14"), (16, "files-api-2025-04-14")}
+    assert function_uses(code) == expected
+    assert [(d.code, d.location.line) for d in lint(code, select=["BL101"])] == [("BL101", 15)]
+    write(project, "bedrock.py", code)
+    assert command_uses(project) == {("bedrock.py", line, name) for line, name in expected}
+    assert [(d["code"], d["line"]) for d in diagnostics(project)] == [("BL101", 15)]
+
+
+# ---------------------------------------------------------------- parametrized test inputs
+
+PARAMETRIZED = """\
+import anthropic
+import pytest
+
+
+@pytest.mark.parametrize("betas", [None, ["test-beta"]])
+def test_gateway(betas):
+    llm = ChatAnthropic(model="m", betas=betas, max_tokens=10)
+    assert llm.invoke("x")
+
+
+@pytest.mark.parametrize(
+    ("betas", "expected"),
+    [
+        (["files-api-2025-04-14"], ["files-api-2025-04-14"]),
+        (["files-api-2025-04-14", "compact-2026-01-12"], ["compact-2026-01-12"]),
+    ],
+)
+def test_send(betas, expected):
+    client = anthropic.Anthropic(api_key="k")
+    client.beta.messages.create(model="m", max_tokens=1, messages=[], betas=betas)
+    assert sent() == expected
+"""
+
+
+def test_parametrize_rows_reach_the_parameter_they_fill(project: Path) -> None:
+    # langchain-anthropic: `@pytest.mark.parametrize("betas", [None, ["test-beta"]])` then
+    # `ChatAnthropic(betas=betas)`: the placeholder is a use on the decorator's line.
+    path = "tests/test_gw.py"
+    expected = {
+        (5, "test-beta"),
+        (14, "files-api-2025-04-14"),
+        (15, "files-api-2025-04-14"),
+        (15, "compact-2026-01-12"),
+        (20, "files-api-2025-04-14"),
+        (20, "compact-2026-01-12"),
+    }
+    assert function_uses(PARAMETRIZED, path) == expected
+    usages = [u for u in extract(PARAMETRIZED, path).usages if u.name == "files-api-2025-04-14"]
+    inputs = [u for u in usages if u.role != "mentioned"]  # the expected column is a mention
+    assert {u.role for u in inputs} == {"sent"} and not any(u.fixable for u in inputs)
+    found = [(d.code, d.location.line, d.fix) for d in lint(PARAMETRIZED, path=path)]
+    # Each row is a test of its own: no "sent twice" across rows, and no fix rewrites test data.
+    assert found == [("BL001", 5, None), ("BL101", 14, None), ("BL101", 15, None)]
+    write(project, path, PARAMETRIZED)
+    assert command_uses(project) == {(path, line, name) for line, name in expected}
+    assert {u["test"] for u in audit_uses(project)} == {True}
+    assert [(d["code"], d["line"]) for d in diagnostics(project, "--unsafe-fixes")] == [
+        ("BL001", 5),
+        ("BL101", 14),
+        ("BL101", 15),
+    ]
+
+
+# ---------------------------------------------------------------- the "betas" key of a mapping
+
+
+def test_a_betas_key_is_where_the_betas_of_a_later_request_are_put(project: Path) -> None:
+    # anthropic's threads: `arguments["betas"] = [*betas, MESSAGE_THREADS_BETA]`, returned to the
+    # caller; instructor's test: `kwargs["betas"] = betas` from a parametrize row, given to a
+    # request builder.
+    code = """\
+    import pytest
+
+    THREADS_BETA = "message-threads-2026-08-12"
+
+
+    def create_arguments(params):
+        arguments = {**params}
+        betas = params.get("betas") or []
+        arguments["betas"] = [*betas, THREADS_BETA]
+        return arguments
+
+
+    def structured(kwargs):
+        required_beta = "structured-outputs-2025-11-13"
+        kwargs["betas"] = [required_beta]
+        return kwargs
+
+
+    @pytest.mark.parametrize(("betas", "expected"), [(None, ["x-2025-01-01"]), ("other-beta", ["other-beta"])])
+    def test_prepare(betas, expected):
+        kwargs = {"messages": []}
+        if betas is not None:
+            kwargs["betas"] = betas
+        assert prepare(kwargs)["betas"] == expected
+    """
+    expected = {
+        (3, "message-threads-2026-08-12"),
+        (9, "message-threads-2026-08-12"),  # the constant, where it is put in the key
+        (14, "structured-outputs-2025-11-13"),  # a local: where it is assigned, not again on line 15
+        (19, "other-beta"),  # the row's input; its expected values are mentions
+    }
+    assert function_uses(code, "tests/test_threads.py") == expected
+    write(project, "tests/test_threads.py", code)
+    assert command_uses(project) == {("tests/test_threads.py", line, name) for line, name in expected}
+    assert [(d["code"], d["line"]) for d in diagnostics(project)] == [("BL101", 14), ("BL001", 19)]

@@ -45,6 +45,7 @@ class Binding:
     # its line, and whether it is the only statement of its block.
     statement: cst.CSTNode | None = None
     alone: bool = False
+    row: bool = False  # a value of a parametrize row: pytest passes it to the test
 
 
 @dataclass
@@ -63,10 +64,10 @@ class DictSite:
 
 @dataclass
 class HeaderWrite:
-    """`headers["anthropic-beta"] = value` (or `+=`), or a `("anthropic-beta", value)` pair: a
-    header set outside any mapping literal."""
+    """`headers["anthropic-beta"] = value` (or `+=`), `body.setdefault("anthropic_beta", value)`,
+    or a `("anthropic-beta", value)` pair: a header set outside any mapping literal."""
 
-    target: cst.Subscript | cst.Tuple
+    target: cst.Subscript | cst.Tuple | cst.Call | cst.Dict
     key: str
     value: cst.BaseExpression
     scope: Scope
@@ -100,6 +101,7 @@ class Frag:
     branch: BranchPath = ()  # of the statement that added it to the value
     statement: cst.CSTNode | None = None  # the collection call that adds exactly this name
     alone: bool = False
+    fixable: bool = True  # False in test data (a parametrize row): fixes do not rewrite tests
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ module is looked at once, and what it sends is recorded with its location."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, Literal
 
 import libcst as cst
@@ -13,7 +14,7 @@ from beta_lint.model import (
     Location,
 )
 from beta_lint.python.emit import Emitter
-from beta_lint.python.facts import CallSite, DictSite, HeaderWrite, ItemList, Scope, StringSite, Text
+from beta_lint.python.facts import CallSite, DictSite, HeaderWrite, Item, ItemList, Scope, StringSite, Text
 from beta_lint.python.literals import (
     is_header_key,
     limit,
@@ -75,6 +76,10 @@ class Resolver(Emitter):
         for write in self.c.header_writes:
             if id(write.value) not in self.consumed_writes:
                 self.header_write(write)
+        for write in self.c.betas_writes:
+            # Sent by a call followed above: only the constants it names are still to be listed.
+            sent = id(write.value) in self.consumed_writes or id(write.target) in self.consumed_dicts
+            self.betas_write(write, constants_only=sent)
         for string_site in self.c.strings:
             self.string(string_site)
 
@@ -183,6 +188,35 @@ class Resolver(Emitter):
                     self.emit_header(request, key, header, header_scope, header_site, "header")
                     sent = True
         return sent
+
+    def betas_write(self, write: HeaderWrite, constants_only: bool) -> None:
+        """`kwargs["betas"] = [...]` or `{"betas": [...]}`: the `betas=` of a request made later
+        (here, by the caller or by a wrapper). Listed where the names are put, like the `betas=`
+        of a call beta-lint does not know: a constant written there is listed there too (a local
+        variable is listed where it is assigned). When a followed call sends the mapping, its
+        names are already listed; `constants_only` then adds just the constants written here."""
+        lists = self.resolve_list(write.value, write.scope, None)
+        request = None
+        for alternative, items in enumerate(lists):
+            for item in items:
+                element = next((f.element for f in item.frags if f.element is not None), None)
+                local = self._local_name(element, write.scope)
+                if constants_only and (local or not isinstance(element, cst.Name | cst.Attribute)):
+                    continue
+                if local:
+                    item = Item(tuple(replace(f, element=None) for f in item.frags))
+                if request is None:
+                    request = self.make_request(
+                        write.target, "betas", write.mention, keyword_location=self.loc(write.value)
+                    )
+                self.usages.extend(self.item_usages(request, "betas-argument", item, "all", alternative))
+
+    def _local_name(self, node: cst.CSTNode | None, scope: Scope) -> bool:
+        """Whether `node` is a name bound in a function (not a module constant or an import)."""
+        if not isinstance(node, cst.Name):
+            return False
+        bindings = self.lookup(node.value, scope)
+        return bool(bindings) and bindings[0].scope.kind != "module"
 
     def header_write(self, write: HeaderWrite) -> None:
         """`headers["anthropic-beta"] = value` on a mapping no followed call took: still a usage."""

@@ -217,7 +217,9 @@ class ValueResolver(ScopeResolver):
                     if binding.value is None or binding.op not in {"assign", "param", "iadd"}:
                         continue
                     for resolved in self.resolve_text(binding.value, binding.scope, site or node, depth + 1):
-                        found.append(tuple(set_via(f, via) for f in resolved))
+                        # A parametrize row is test data: what it holds is never rewritten.
+                        fixable = not binding.row
+                        found.append(tuple(replace(set_via(f, via), fixable=f.fixable and fixable) for f in resolved))
                 if found:
                     return found[:MAX_ALTERNATIVES]
             export = self.imported(node, scope)
