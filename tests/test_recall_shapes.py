@@ -323,3 +323,26 @@ def test_a_betas_key_is_where_the_betas_of_a_later_request_are_put(project: Path
     write(project, "tests/test_threads.py", code)
     assert command_uses(project) == {("tests/test_threads.py", line, name) for line, name in expected}
     assert [(d["code"], d["line"]) for d in diagnostics(project)] == [("BL101", 14), ("BL001", 19)]
+
+
+def test_expected_mappings_with_a_betas_key_are_mentions(project: Path) -> None:
+    code = """\
+    def test_payload():
+        expected = {"model": "m", "betas": ["files-api-2025-04-14", "other-beta"]}
+        assert build() == expected
+
+
+    def test_kwargs():
+        want = {}
+        want["betas"] = ["compact-2026-01-12", "other-beta"]
+        assert build() == want
+
+
+    def test_patched(client, kwargs):
+        with patch.object(client.beta.messages, "create", **kwargs):
+            run()
+    """
+    assert function_uses(code, "tests/test_e.py") == set()
+    write(project, "tests/test_e.py", code)
+    assert audit_uses(project) == []
+    assert diagnostics(project, "--select", "ALL") == []

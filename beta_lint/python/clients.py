@@ -42,7 +42,7 @@ class ClientResolver(ValueResolver):
             return None
         if isinstance(node, cst.Attribute) and self.self_bindings(node, scope) is None:
             callee = self._attribute_callee(node, None, scope)
-            return callee if callee.kind == "sdk-method" else None
+            return callee if callee.kind == "sdk-method" and callee.route is not None else None
         values: list[tuple[cst.BaseExpression, Scope]] = []
         if isinstance(node, cst.IfExp):
             values = [(node.body, scope), (node.orelse, scope)]

@@ -204,6 +204,8 @@ class Collector(ContextTracker):
                 self._mark_beta_named(attr, value)
         elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name) and value is not None:
             key = subscript_key(target)
+            # Filling a mapping is a store, not a read: `want["betas"] = [...]; assert x == want`.
+            self.stores[target.value.value] = self.stores.get(target.value.value, 0) + 1
             self._header_write(target, value)
             if key is not None:
                 self._bind(self.scope, target.value.value, Binding("subscript", value, self.scope, key=key))

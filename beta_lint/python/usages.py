@@ -196,6 +196,12 @@ class Resolver(Emitter):
         variable is listed where it is assigned). When a followed call sends the mapping, its
         names are already listed; `constants_only` then adds just the constants written here."""
         lists = self.resolve_list(write.value, write.scope, None)
+        # An expected value (`expected = {"betas": [...]}` only asserted on) sends nothing.
+        target = write.target
+        holder = (
+            target.value.value if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name) else None
+        )
+        mention = write.mention or self.c.mention_only(holder or self.c.assigned_to.get(id(target)))
         request = None
         for alternative, items in enumerate(lists):
             for item in items:
@@ -206,9 +212,7 @@ class Resolver(Emitter):
                 if local:
                     item = Item(tuple(replace(f, element=None) for f in item.frags))
                 if request is None:
-                    request = self.make_request(
-                        write.target, "betas", write.mention, keyword_location=self.loc(write.value)
-                    )
+                    request = self.make_request(write.target, "betas", mention, keyword_location=self.loc(write.value))
                 self.usages.extend(self.item_usages(request, "betas-argument", item, "all", alternative))
 
     def _local_name(self, node: cst.CSTNode | None, scope: Scope) -> bool:
