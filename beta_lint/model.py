@@ -170,6 +170,8 @@ class Usage:
     # `alone` when it is the only statement of its block (removing it needs a `pass`).
     statement: Location | None = None
     statement_alone: bool = False
+    # False for a name written in test data pytest passes in (a parametrize row): no fix edits it.
+    fixable: bool = True
 
 
 @dataclass(frozen=True)

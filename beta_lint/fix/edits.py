@@ -205,7 +205,7 @@ def editable(usage: Usage) -> bool:
     Never a mention (an assertion, a type, a log line), and never inside the arguments of a
     call beta-lint does not know to be an Anthropic request (the project's own function).
     """
-    if usage.role == "mentioned":
+    if usage.role == "mentioned" or not usage.fixable:
         return False
     request = usage.request
     if request is None or request.known:

@@ -27,8 +27,36 @@ class ClientResolver(ValueResolver):
                 return Callee("http-client")
             if self.routes.http_function(qualified) or self.routes.http_constructor(qualified):
                 return self._http(call, qualified.rpartition(".")[2], None)
+        if isinstance(func, cst.Name):
+            return self.method_reference(func, scope) or Callee("unknown")
         if not isinstance(func, cst.Attribute):
             return Callee("unknown")
+        return self._attribute_callee(func, call, scope)
+
+    def method_reference(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> Callee | None:
+        """The SDK method an expression holds as a value, not called: `client.beta.messages.create`,
+        or a name bound to it (`create = client.beta.messages.create if beta else client.messages.create`).
+
+        Of several alternatives, one that takes `betas=` (the program sends betas only there)."""
+        if depth > 4:
+            return None
+        if isinstance(node, cst.Attribute) and self.self_bindings(node, scope) is None:
+            callee = self._attribute_callee(node, None, scope)
+            return callee if callee.kind == "sdk-method" and callee.route is not None else None
+        values: list[tuple[cst.BaseExpression, Scope]] = []
+        if isinstance(node, cst.IfExp):
+            values = [(node.body, scope), (node.orelse, scope)]
+        elif isinstance(node, cst.Name) and node.value not in self.c.imports:
+            values = [
+                (b.value, b.scope)
+                for b in self.lookup(node.value, scope)
+                if b.op == "assign" and isinstance(b.value, cst.Attribute | cst.Name | cst.IfExp)
+            ]
+        options = [self.method_reference(value, value_scope, depth + 1) for value, value_scope in values]
+        return _preferred([option for option in options if option is not None])
+
+    def _attribute_callee(self, func: cst.Attribute, call: cst.Call | None, scope: Scope) -> Callee:
+        """What `a.b.c` is, as the function of `call` (None: the attribute is only referred to)."""
         attrs: list[str] = []
         root: cst.BaseExpression = func
         copy: cst.Call | None = None  # the outermost client.with_options(...) in the chain
@@ -54,6 +82,8 @@ class ClientResolver(ValueResolver):
         receiver = self.instance_of(root, scope, 0)
         if receiver.kind == "sdk-client":
             if attrs and attrs[-1] in CLIENT_COPIES:
+                if call is None:
+                    return Callee("unknown")
                 return Callee("sdk-copy", client=receiver.client, resolved=True, origin=call)
             path = ".".join(attrs)
             return Callee(
@@ -64,7 +94,7 @@ class ClientResolver(ValueResolver):
                 resolved=True,
                 origin=copy or receiver.origin,
             )
-        if receiver.kind == "http-client" and len(attrs) == 1:
+        if receiver.kind == "http-client" and len(attrs) == 1 and call is not None:
             return self._http(call, attrs[0], receiver.base_url)
         if attrs and attrs[-1] in CLIENT_COPIES:
             return Callee("unknown")
@@ -164,3 +194,11 @@ class ClientResolver(ValueResolver):
                 if len(texts) == 1:
                     return "".join("{}" if f.dynamic else f.text for f in texts[0])
         return None
+
+
+def _preferred(options: list[Callee]) -> Callee | None:
+    """Of the SDK methods a value may hold, the first that takes `betas=`, else the first."""
+    for option in options:
+        if option.route is not None and option.route.betas_param:
+            return option
+    return options[0] if options else None

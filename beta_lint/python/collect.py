@@ -29,6 +29,7 @@ class Collector(ContextTracker):
         self._beta_named_nodes: dict[int, str] = {}
         self.functions: dict[str, Scope] = {}
         self.header_writes: list[HeaderWrite] = []
+        self.betas_writes: list[HeaderWrite] = []  # `kwargs["betas"] = v`, `{"betas": v}`: betas= put off
         # Some mapping in the module gets a "betas" key: `create(**params)` may carry betas. Read
         # from the whole text by extract(), as the slicer may have left that statement out.
         self.betas_key = False
@@ -84,15 +85,33 @@ class Collector(ContextTracker):
             scope.self_name = parent.self_name
         if parent.kind == "module":
             self.functions[node.name.value] = scope
-        self.note_parametrized(node)
+        elif parent.kind == "class":
+            parent.methods[node.name.value] = scope
+        rows = self.note_parametrized(node)
+        scope.params = [param.name.value for param in (*node.params.posonly_params, *node.params.params)]
         for param in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params):
             annotation = _annotation(param.annotation)
-            self._bind(scope, param.name.value, Binding("param", param.default, scope, annotation))
+            name = param.name.value
+            if name in rows:
+                # pytest calls the test once per row: each row's value, on an arm of its own.
+                point = self._new_point()
+                for index, value in enumerate(rows[name]):
+                    arm = (*self.branch_path(), (point, index))
+                    binding = Binding("assign", value, parent, annotation, branch=arm, row=True)
+                    scope.bindings.setdefault(name, []).append(binding)
+            else:
+                self._bind(scope, name, Binding("param", param.default, scope, annotation))
         self.scope = scope
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         assert self.scope.parent is not None
         self.scope = self.scope.parent
+
+    def visit_For(self, node: cst.For) -> None:
+        self.scope.loops.append(node)
+
+    def visit_While(self, node: cst.While) -> None:
+        self.scope.loops.append(node)
 
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None and self.scope.kind == "function":
@@ -185,6 +204,8 @@ class Collector(ContextTracker):
                 self._mark_beta_named(attr, value)
         elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name) and value is not None:
             key = subscript_key(target)
+            # Filling a mapping is a store, not a read: `want["betas"] = [...]; assert x == want`.
+            self.stores[target.value.value] = self.stores.get(target.value.value, 0) + 1
             self._header_write(target, value)
             if key is not None:
                 self._bind(self.scope, target.value.value, Binding("subscript", value, self.scope, key=key))
@@ -205,6 +226,8 @@ class Collector(ContextTracker):
 
     def _header_write(self, target: cst.Subscript, value: cst.BaseExpression) -> None:
         key = subscript_key(target)
+        if key == "betas":
+            self.betas_writes.append(HeaderWrite(target, key, value, self.scope, self.in_mention))
         if key is not None and near_header_key(key):
             self.header_writes.append(HeaderWrite(target, key, value, self.scope, self.in_mention))
 
@@ -244,6 +267,14 @@ class Collector(ContextTracker):
         name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
         mention_call = is_mention_call(name)
         self.calls.append(CallSite(node, self.scope, self.in_mention or mention_call))
+        if name == "setdefault" and len(node.args) == 2 and not node.args[0].star and not node.args[1].star:
+            key = string_value(node.args[0].value)
+            if near_header_key(key):  # body.setdefault("anthropic_beta", betas.split(","))
+                assert key is not None
+                value = node.args[1].value
+                self.header_writes.append(HeaderWrite(node, key, value, self.scope, self.in_mention))
+                if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+                    self._bind(self.scope, func.value.value, Binding("subscript", value, self.scope, key=key))
         if name in LOG_CALLS and node.args:
             # A log message that mentions the header ("anthropic-beta: %s") sends nothing.
             self.docstrings.add(id(node.args[0].value))
@@ -251,6 +282,9 @@ class Collector(ContextTracker):
             self.enter_mention(node)
 
     def visit_Dict(self, node: cst.Dict) -> None:
+        for element in node.elements:
+            if isinstance(element, cst.DictElement) and string_value(element.key) == "betas":
+                self.betas_writes.append(HeaderWrite(node, "betas", element.value, self.scope, self.in_mention))
         for element in node.elements:
             if isinstance(element, cst.DictElement) and near_header_key(string_value(element.key)):
                 self.dicts.append(DictSite(node, self.scope, self.in_mention))

@@ -95,9 +95,13 @@ class ContextTracker(cst.CSTVisitor):
             for element in value.elements:
                 self.assigned_to[id(element.value)] = name
 
-    def note_parametrized(self, node: cst.FunctionDef) -> None:
+    def note_parametrized(self, node: cst.FunctionDef) -> dict[str, list[cst.BaseExpression]]:
         """`@pytest.mark.parametrize("betas, expected", [(x, y), ...])`: each row's values are
-        assigned to the test's parameters, so a value only ever asserted on is a mention."""
+        assigned to the test's parameters, so a value only ever asserted on is a mention.
+
+        Returns the values each parameter takes, one per row, when every row could be read
+        (and the values go to the test itself, not `indirect` to a fixture)."""
+        taken: dict[str, list[cst.BaseExpression]] = {}
         for decorator in node.decorators:
             call = decorator.decorator
             if not isinstance(call, cst.Call) or _tail_name(call.func) != "parametrize" or len(call.args) < 2:
@@ -108,10 +112,16 @@ class ContextTracker(cst.CSTVisitor):
                 continue
             for name in names:
                 self.stores[name] = self.stores.get(name, 0) + 1  # the parameter in the signature
+            columns: dict[str, list[cst.BaseExpression]] = {name: [] for name in names}
             for row in rows.elements:
                 values = _row_values(row.value, len(names))
                 for name, value in zip(names, values, strict=False):
                     self._assigned(name, value)
+                    columns[name].append(value)
+            indirect = any(arg.keyword is not None and arg.keyword.value == "indirect" for arg in call.args)
+            if not indirect:
+                taken.update((name, values) for name, values in columns.items() if len(values) == len(rows.elements))
+        return taken
 
     # -- mention contexts
     def enter_mention(self, node: cst.CSTNode) -> None:

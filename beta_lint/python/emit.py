@@ -139,6 +139,7 @@ class Emitter(RequestResolver):
         extra: dict[str, Any] = {
             "role": role or self.role_of(request),
             "branch": next((f.branch for f in frags if f.branch), ()),
+            "fixable": all(f.fixable for f in frags),
         }
         adder = next((f for f in frags if f.statement is not None), None)
         if adder is not None and len(frags) == 1 and adder.statement is not None:

@@ -25,6 +25,9 @@ class Scope:
     self_attrs: dict[str, list[Binding]] = field(default_factory=dict)
     owner_class: Scope | None = None
     self_name: str | None = None
+    methods: dict[str, Scope] = field(default_factory=dict)  # for a class: its functions by name
+    params: list[str] = field(default_factory=list)  # for a function: its positional parameters
+    loops: list[cst.CSTNode] = field(default_factory=list)  # `for`/`while` statements directly in it
 
 
 BindingOp = Literal["assign", "append", "extend", "insert", "update", "iadd", "param", "with", "subscript"]
@@ -42,6 +45,7 @@ class Binding:
     # its line, and whether it is the only statement of its block.
     statement: cst.CSTNode | None = None
     alone: bool = False
+    row: bool = False  # a value of a parametrize row: pytest passes it to the test
 
 
 @dataclass
@@ -60,10 +64,10 @@ class DictSite:
 
 @dataclass
 class HeaderWrite:
-    """`headers["anthropic-beta"] = value` (or `+=`), or a `("anthropic-beta", value)` pair: a
-    header set outside any mapping literal."""
+    """`headers["anthropic-beta"] = value` (or `+=`), `body.setdefault("anthropic_beta", value)`,
+    or a `("anthropic-beta", value)` pair: a header set outside any mapping literal."""
 
-    target: cst.Subscript | cst.Tuple
+    target: cst.Subscript | cst.Tuple | cst.Call | cst.Dict
     key: str
     value: cst.BaseExpression
     scope: Scope
@@ -97,6 +101,7 @@ class Frag:
     branch: BranchPath = ()  # of the statement that added it to the value
     statement: cst.CSTNode | None = None  # the collection call that adds exactly this name
     alone: bool = False
+    fixable: bool = True  # False in test data (a parametrize row): fixes do not rewrite tests
 
 
 @dataclass(frozen=True)

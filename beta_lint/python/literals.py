@@ -107,7 +107,7 @@ def is_listish(binding: Binding) -> bool:
 def added_by(lists: list[ItemList], binding: Binding) -> list[ItemList]:
     """The items a binding puts in a list, marked with its branch and, when it adds exactly one
     name, with the statement that adds it (a removal fix can then remove just that statement)."""
-    if not binding.branch and binding.statement is None:
+    if not binding.branch and binding.statement is None and not binding.row:
         return lists
     out: list[ItemList] = []
     for alternative in lists:
@@ -120,6 +120,8 @@ def added_by(lists: list[ItemList], binding: Binding) -> list[ItemList]:
                 else replace(f, branch=f.branch or binding.branch)
                 for f in item.frags
             )
+            if binding.row:
+                frags = tuple(replace(f, fixable=False) for f in frags)
             items.append(Item(frags))
         out.append(tuple(items))
     return out

@@ -73,6 +73,10 @@ class ScopeResolver:
         self.instances: dict[tuple[int, int], Callee] = {}
         self.mention_requests: set[int] = set()  # requests written in an assertion or log call
         self.anthropic_bases: list[str] = []  # base_url values given to Anthropic clients
+        self.following: set[int] = set()  # bindings and functions being followed (a cycle ends there)
+        # A function whose returns are being followed -> the call and the caller's scope, so that
+        # its parameters read the call's arguments.
+        self.frames: dict[int, tuple[cst.Call, Scope]] = {}
 
     # -- locations
     def loc(self, node: cst.CSTNode) -> Location:
@@ -104,6 +108,85 @@ class ScopeResolver:
         if scope.self_name is None or node.value.value != scope.self_name or scope.owner_class is None:
             return None
         return scope.owner_class.self_attrs.get(node.attr.value, [])
+
+    def called_function(self, call: cst.Call, scope: Scope) -> Scope | None:
+        """The function of this module a call runs: `helper(...)`, or `self.method(...)` of the class."""
+        func = call.func
+        if isinstance(func, cst.Name) and not self.lookup(func.value, scope):
+            return self.c.functions.get(func.value)
+        if (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value == scope.self_name
+            and scope.owner_class is not None
+        ):
+            return scope.owner_class.methods.get(func.attr.value)
+        return None
+
+    def reaching(self, node: cst.Name, bindings: list[Binding], scope: Scope) -> list[Binding]:
+        """The bindings of a name that can reach this use of it, when they are in its own scope:
+        an assignment before the use, on a path that encloses an earlier binding's, replaces it
+        (`request = {k: request[k] ...}`); a binding after the use counts only in a loop around
+        both. A name of an enclosing scope keeps all its bindings (a function runs later)."""
+        if not bindings or bindings[0].scope is not scope:
+            return bindings
+        at = self.spans(node)[0]
+        before: list[Binding] = []
+        after: list[Binding] = []
+        for binding in bindings:
+            if binding.op == "param" or binding.value is None or self.spans(binding.value)[1] <= at:
+                before.append(binding)
+            else:
+                after.append(binding)
+        kept: list[Binding] = []
+        killers: list[tuple[tuple[int, int], ...]] = []
+        for binding in reversed(before):
+            if any(binding.branch[: len(path)] == path for path in killers):
+                continue
+            kept.append(binding)
+            if binding.op == "assign" and binding.value is not None:
+                killers.append(binding.branch)
+        kept.reverse()
+        loops = [self.spans(loop) for loop in scope.loops]
+        for binding in after:
+            assert binding.value is not None
+            where = self.spans(binding.value)[0]
+            if any(start <= at < end and start <= where < end for start, end in loops):
+                kept.append(binding)
+        return kept
+
+    def argument(self, function: Scope, name: str) -> tuple[cst.BaseExpression, Scope] | None:
+        """What the call being followed into `function` passes for its parameter `name`."""
+        frame = self.frames.get(id(function))
+        if frame is None:
+            return None
+        call, caller = frame
+        method = function.parent is not None and function.parent.kind == "class" and function.self_name is not None
+        params = function.params[1:] if method else function.params
+        for index, arg in enumerate(call.args):
+            if arg.star:
+                return None
+            if arg.keyword is not None:
+                if arg.keyword.value == name:
+                    return arg.value, caller
+            elif index < len(params) and params[index] == name:
+                return arg.value, caller
+        return None
+
+    def passed(self, node: cst.BaseExpression, scope: Scope) -> tuple[cst.BaseExpression, Scope]:
+        """A value taken from a parameter never reassigned, in a function being followed: the
+        argument the call gave it (`return {"extra_headers": headers}`), else the value itself."""
+        for _ in range(8):
+            if not isinstance(node, cst.Name):
+                break
+            bindings = self.lookup(node.value, scope)
+            if len(bindings) != 1 or bindings[0].op != "param":
+                break
+            found = self.argument(bindings[0].scope, node.value)
+            if found is None:
+                break
+            node, scope = found
+        return node, scope
 
     def qualify(self, node: cst.BaseExpression, scope: Scope) -> str | None:
         """The imported qualified name of an expression such as `ai.Anthropic`."""

@@ -4,6 +4,7 @@ module is looked at once, and what it sends is recorded with its location."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, Literal
 
 import libcst as cst
@@ -13,7 +14,7 @@ from beta_lint.model import (
     Location,
 )
 from beta_lint.python.emit import Emitter
-from beta_lint.python.facts import CallSite, DictSite, HeaderWrite, ItemList, Scope, StringSite, Text
+from beta_lint.python.facts import CallSite, DictSite, HeaderWrite, Item, ItemList, Scope, StringSite, Text
 from beta_lint.python.literals import (
     is_header_key,
     limit,
@@ -75,6 +76,10 @@ class Resolver(Emitter):
         for write in self.c.header_writes:
             if id(write.value) not in self.consumed_writes:
                 self.header_write(write)
+        for write in self.c.betas_writes:
+            # Sent by a call followed above: only the constants it names are still to be listed.
+            sent = id(write.value) in self.consumed_writes or id(write.target) in self.consumed_dicts
+            self.betas_write(write, constants_only=sent)
         for string_site in self.c.strings:
             self.string(string_site)
 
@@ -82,11 +87,13 @@ class Resolver(Emitter):
         call, scope = site.node, site.scope
         keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
         carriers = [k for k in ("betas", "extra_headers", "default_headers", "headers") if k in keywords]
-        if not carriers and not self._may_send(call):
+        splat = any(arg.star == "**" for arg in call.args)
+        if not carriers and not splat and not self._may_send(call):
             return
         # An expectation or a log line is never a request.
         callee = Callee("unknown") if site.mention else self.callee(call, scope)
-        splat = any(arg.star == "**" for arg in call.args)
+        if callee.kind == "unknown" and not site.mention and (carriers or splat):
+            callee = self._forwarded(call, scope) or callee
         sdk_call = callee.kind == "sdk-method" and (callee.resolved or splat)
         if not carriers and not sdk_call and callee.kind != "http":
             return
@@ -132,6 +139,8 @@ class Resolver(Emitter):
         takes_betas = callee.route.betas_param if callee.route is not None else None
         if "betas" not in carriers and callee.kind == "sdk-method" and self.betas_from_kwargs(site, base, takes_betas):
             carriers.append("betas")
+        if "extra_headers" not in carriers and callee.kind == "sdk-method":
+            sent_header = self.headers_from_kwargs(site, base) or sent_header
         resolved_call = (callee.kind == "sdk-method" and callee.resolved) or callee.kind == "http"
         if "betas" not in carriers and not sent_header and resolved_call:
             # A call that sends no beta of its own: still a request (the SDK may add one; a raw
@@ -161,10 +170,72 @@ class Resolver(Emitter):
             return True
         return False
 
+    def headers_from_kwargs(self, site: CallSite, base: dict[str, Any]) -> bool:
+        """`create(**request)` where the mapping carries "extra_headers" with an anthropic-beta
+        key (a retry that adds the header to a copy of the request). A header written into that
+        mapping stays a use where it is written, too."""
+        sent = False
+        for arg in site.node.args:
+            if arg.star != "**":
+                continue
+            found, _ = self.resolve_mapping(arg.value, site.scope, None, wanted=_is_extra_headers, consume=False)
+            for _, value, value_scope, entry_site in found:
+                entries, _ = self.resolve_mapping(value, value_scope, entry_site or arg.value, consume=False)
+                for key, header, header_scope, header_site in entries:
+                    request = self.make_request(
+                        site.node, "extra_headers", site.mention, keyword_location=self.loc(arg), **base
+                    )
+                    self.emit_header(request, key, header, header_scope, header_site, "header")
+                    sent = True
+        return sent
+
+    def betas_write(self, write: HeaderWrite, constants_only: bool) -> None:
+        """`kwargs["betas"] = [...]` or `{"betas": [...]}`: the `betas=` of a request made later
+        (here, by the caller or by a wrapper). Listed where the names are put, like the `betas=`
+        of a call beta-lint does not know: a constant written there is listed there too (a local
+        variable is listed where it is assigned). When a followed call sends the mapping, its
+        names are already listed; `constants_only` then adds just the constants written here."""
+        lists = self.resolve_list(write.value, write.scope, None)
+        # An expected value (`expected = {"betas": [...]}` only asserted on) sends nothing.
+        target = write.target
+        holder = (
+            target.value.value if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name) else None
+        )
+        mention = write.mention or self.c.mention_only(holder or self.c.assigned_to.get(id(target)))
+        request = None
+        for alternative, items in enumerate(lists):
+            for item in items:
+                element = next((f.element for f in item.frags if f.element is not None), None)
+                local = self._local_name(element, write.scope)
+                if constants_only and (local or not isinstance(element, cst.Name | cst.Attribute)):
+                    continue
+                if local:
+                    item = Item(tuple(replace(f, element=None) for f in item.frags))
+                if request is None:
+                    request = self.make_request(write.target, "betas", mention, keyword_location=self.loc(write.value))
+                self.usages.extend(self.item_usages(request, "betas-argument", item, "all", alternative))
+
+    def _local_name(self, node: cst.CSTNode | None, scope: Scope) -> bool:
+        """Whether `node` is a name bound in a function (not a module constant or an import)."""
+        if not isinstance(node, cst.Name):
+            return False
+        bindings = self.lookup(node.value, scope)
+        return bool(bindings) and bindings[0].scope.kind != "module"
+
     def header_write(self, write: HeaderWrite) -> None:
         """`headers["anthropic-beta"] = value` on a mapping no followed call took: still a usage."""
         request = self.make_request(write.target, "mapping", write.mention)
         self.emit_header(request, write.key, write.value, write.scope, None, "header")
+
+    def _forwarded(self, call: cst.Call, scope: Scope) -> Callee | None:
+        """`helper(client.beta.messages.create, **params)`, `asyncio.to_thread(create, betas=...)`:
+        a call handed an SDK method together with arguments makes that request with them."""
+        for arg in call.args:
+            if arg.keyword is None and not arg.star:
+                found = self.method_reference(arg.value, scope)
+                if found is not None:
+                    return found
+        return None
 
     @staticmethod
     def _may_send(call: cst.Call) -> bool:
@@ -247,3 +318,7 @@ class Resolver(Emitter):
 
 def _is_betas_key(key: str | None) -> bool:
     return key == "betas"
+
+
+def _is_extra_headers(key: str | None) -> bool:
+    return key == "extra_headers"

@@ -217,7 +217,9 @@ class ValueResolver(ScopeResolver):
                     if binding.value is None or binding.op not in {"assign", "param", "iadd"}:
                         continue
                     for resolved in self.resolve_text(binding.value, binding.scope, site or node, depth + 1):
-                        found.append(tuple(set_via(f, via) for f in resolved))
+                        # A parametrize row is test data: what it holds is never rewritten.
+                        fixable = not binding.row
+                        found.append(tuple(replace(set_via(f, via), fixable=f.fixable and fixable) for f in resolved))
                 if found:
                     return found[:MAX_ALTERNATIVES]
             export = self.imported(node, scope)
@@ -239,17 +241,21 @@ class ValueResolver(ScopeResolver):
         site: cst.CSTNode | None,
         depth: int = 0,
         wanted: Callable[[str | None], bool] = near_header_key,
+        consume: bool = True,
     ) -> tuple[list[tuple[cst.BaseExpression | str, cst.BaseExpression, Scope, cst.CSTNode | None]], bool]:
         """Entries with a wanted key (by default anthropic-beta-like): (key node, value, scope, site).
 
         `wanted` is also how `**params` carrying a "betas" key is read. The flag says whether the
-        mapping was followed completely (no unknown parts).
+        mapping was followed completely (no unknown parts). A mapping a function of this module
+        returns is followed into its `return`s, never completely (its arguments vary). `consume`:
+        a `headers["anthropic-beta"] = v` found here is still reported where it is written.
         """
         entries: list[tuple[cst.BaseExpression | str, cst.BaseExpression, Scope, cst.CSTNode | None]] = []
         if depth > MAX_DEPTH:
             return entries, False
         if isinstance(node, cst.Dict):
-            self.consumed_dicts.add(id(node))
+            if consume:
+                self.consumed_dicts.add(id(node))
             complete = True
             for element in node.elements:
                 if isinstance(element, cst.DictElement):
@@ -258,12 +264,14 @@ class ValueResolver(ScopeResolver):
                         key_text = self._constant_text(element.key, scope)  # BETA_HEADER = "anthropic-beta"
                         if wanted(key_text):
                             assert key_text is not None
-                            entries.append((key_text, element.value, scope, site))
+                            entries.append((key_text, *self.passed(element.value, scope), site))
                             continue
                     if wanted(key_text):
-                        entries.append((element.key, element.value, scope, site))
+                        entries.append((element.key, *self.passed(element.value, scope), site))
                 else:
-                    found, whole = self.resolve_mapping(element.value, scope, site or element.value, depth + 1, wanted)
+                    found, whole = self.resolve_mapping(
+                        element.value, scope, site or element.value, depth + 1, wanted, consume
+                    )
                     entries.extend(found)
                     complete = complete and whole
             return entries, complete
@@ -271,33 +279,62 @@ class ValueResolver(ScopeResolver):
             complete = True
             for arg in node.args:
                 if arg.keyword is None:
-                    found, whole = self.resolve_mapping(arg.value, scope, site, depth + 1, wanted)
+                    found, whole = self.resolve_mapping(arg.value, scope, site, depth + 1, wanted, consume)
                     entries.extend(found)
                     complete = complete and whole
                 elif wanted(arg.keyword.value):
                     entries.append((arg.keyword.value, arg.value, scope, site))
             return entries, complete
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
-            left, left_whole = self.resolve_mapping(node.left, scope, site, depth + 1, wanted)
-            right, right_whole = self.resolve_mapping(node.right, scope, site, depth + 1, wanted)
+        if (isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr)) or isinstance(
+            node, cst.BooleanOperation
+        ):
+            # `a | b` merges both; `a or b` is one of them.
+            left, left_whole = self.resolve_mapping(node.left, scope, site, depth + 1, wanted, consume)
+            right, right_whole = self.resolve_mapping(node.right, scope, site, depth + 1, wanted, consume)
             return left + right, left_whole and right_whole
+        if isinstance(node, cst.Call) and (function := self.called_function(node, scope)) is not None:
+            if id(function) not in self.following:
+                self.following.add(id(function))
+                self.frames[id(function)] = (node, scope)
+                for value in function.returns:
+                    found, _ = self.resolve_mapping(value, function, site, depth + 1, wanted, consume)
+                    entries.extend(found)
+                del self.frames[id(function)]
+                self.following.discard(id(function))
+            return entries, False
         if isinstance(node, cst.Name | cst.Attribute):
             bindings = self.bindings_for(node, scope)
+            if bindings and isinstance(node, cst.Name):
+                bindings = self.reaching(node, bindings, scope)
+            name = node.value if isinstance(node, cst.Name) else None
             if bindings:
                 complete = True
                 for binding in bindings:
+                    passed = self.argument(binding.scope, name) if binding.op == "param" and name else None
+                    if passed is not None:
+                        # A parameter of a function followed from a call: the argument it was given.
+                        found, whole = self.resolve_mapping(passed[0], passed[1], site, depth + 1, wanted, consume)
+                        entries.extend(found)
+                        complete = complete and whole
+                        continue
                     if binding.value is None:
                         complete = complete and binding.op != "param"
+                        continue
+                    if id(binding) in self.following:
+                        complete = False  # `kwargs = {**kwargs, ...}`: the earlier value, already being read
                         continue
                     if binding.op == "subscript":
                         if wanted(binding.key):
                             assert binding.key is not None
-                            self.consumed_writes.add(id(binding.value))
+                            if consume:
+                                self.consumed_writes.add(id(binding.value))
                             entries.append((binding.key, binding.value, binding.scope, site or node))
                     elif binding.op in {"assign", "update", "param"}:
+                        self.following.add(id(binding))
                         found, whole = self.resolve_mapping(
-                            binding.value, binding.scope, site or node, depth + 1, wanted
+                            binding.value, binding.scope, site or node, depth + 1, wanted, consume
                         )
+                        self.following.discard(id(binding))
                         entries.extend(found)
                         complete = complete and whole
                 return entries, complete
