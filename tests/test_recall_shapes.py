@@ -289,7 +289,7 @@ def test_a_betas_key_is_where_the_betas_of_a_later_request_are_put(project: Path
     # request builder.
     code = """\
     import pytest
-
+    from anthropic import Anthropic
     THREADS_BETA = "message-threads-2026-08-12"
 
 
@@ -323,6 +323,27 @@ def test_a_betas_key_is_where_the_betas_of_a_later_request_are_put(project: Path
     write(project, "tests/test_threads.py", code)
     assert command_uses(project) == {("tests/test_threads.py", line, name) for line, name in expected}
     assert [(d["code"], d["line"]) for d in diagnostics(project)] == [("BL101", 14), ("BL001", 19)]
+
+
+def test_an_optimisers_betas_key_is_no_beta_outside_anthropic_code(project: Path) -> None:
+    # PyTorch's Adam takes `betas`, and configs spell it `{"betas": ...}`: strings there are no
+    # beta names unless the module is about Anthropic or the string looks like one.
+    code = """\
+    import torch
+
+    config = {"betas": (0.9, 0.999), "lr": 1e-3}
+    names = {"betas": ["alpha", "beta"]}
+    kwargs = {}
+    kwargs["betas"] = ["warmup", "cosine"]
+    dated = {"betas": ["files-api-2025-04-14"]}
+    """
+    assert function_uses(code, "train.py") == {(7, "files-api-2025-04-14")}
+    write(project, "train.py", code)
+    assert command_uses(project) == {("train.py", 7, "files-api-2025-04-14")}
+    assert [d["code"] for d in diagnostics(project, "--select", "ALL")] == ["BL101"]
+    write(project, "train.py", "import anthropic\n" + textwrap.dedent(code))
+    names = {name for _path, _line, name in command_uses(project)}
+    assert names == {"alpha", "beta", "warmup", "cosine", "files-api-2025-04-14"}
 
 
 def test_expected_mappings_with_a_betas_key_are_mentions(project: Path) -> None:

@@ -3,6 +3,7 @@ module is looked at once, and what it sends is recorded with its location."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 from typing import Any, Literal
@@ -205,6 +206,8 @@ class Resolver(Emitter):
         request = None
         for alternative, items in enumerate(lists):
             for item in items:
+                if not self._could_be_beta(item):
+                    continue
                 element = next((f.element for f in item.frags if f.element is not None), None)
                 local = self._local_name(element, write.scope)
                 if constants_only and (local or not isinstance(element, cst.Name | cst.Attribute)):
@@ -214,6 +217,19 @@ class Resolver(Emitter):
                 if request is None:
                     request = self.make_request(write.target, "betas", mention, keyword_location=self.loc(write.value))
                 self.usages.extend(self.item_usages(request, "betas-argument", item, "all", alternative))
+
+    def _could_be_beta(self, item: Item) -> bool:
+        """A "betas" key is also an optimiser's (`{"betas": ...}` for Adam): in a module that
+        never says anthropic or claude, only a dated or registry name under it is a beta."""
+        if any(f.dynamic for f in item.frags) or self._about_anthropic:
+            return True
+        text = "".join(f.text for f in item.frags).strip()
+        return text in self.registry_names or looks_dated(text)
+
+    @functools.cached_property
+    def _about_anthropic(self) -> bool:
+        lowered = self.lines.text.lower()
+        return "anthropic" in lowered or "claude" in lowered
 
     def _local_name(self, node: cst.CSTNode | None, scope: Scope) -> bool:
         """Whether `node` is a name bound in a function (not a module constant or an import)."""
