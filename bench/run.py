@@ -55,6 +55,7 @@ HEADER_KEY_RE = re.compile(r"""["']anthropic-beta["']\s*:""", re.IGNORECASE)
 SLOW_FIRST_RUN = 15.0  # a command whose first run takes longer is repeated at most SLOW_REPEAT times
 SLOW_REPEAT = 3
 SEMGREP_INSTALL_LIMIT = 300.0
+SEMGREP_SPEC = "semgrep==1.185.0"  # pinned; an existing bench/work/semgrep-venv is reused as it is
 ISSUE_SEMGREP_DENSE = 7.3  # issue 7's reference figure (s) for semgrep on the anthropic SDK
 SEMGREP_ONCE_FILES = 20_000  # semgrep runs once on a tree with more files (issue 16: 342 s on 43k files)
 SEMGREP_BIG_TIMEOUT = 1800.0
@@ -421,14 +422,14 @@ def install_semgrep(tools: Tools) -> Path | None:
     binary = venv / "bin" / "semgrep"
     if binary.exists():
         return binary
-    log(f"installing semgrep from PyPI into {rel(venv)} (limit {SEMGREP_INSTALL_LIMIT:.0f} s)")
+    log(f"installing {SEMGREP_SPEC} from PyPI into {rel(venv)} (limit {SEMGREP_INSTALL_LIMIT:.0f} s)")
     started = time.monotonic()
     try:
         made = quick([sys.executable, "-m", "venv", str(venv)], timeout=120)
         if made.returncode != 0:
             raise RuntimeError(made.stderr.strip().splitlines()[-1] if made.stderr.strip() else "venv failed")
         left = SEMGREP_INSTALL_LIMIT - (time.monotonic() - started)
-        done = quick([str(venv / "bin" / "pip"), "install", "-q", "semgrep"], timeout=max(left, 1.0))
+        done = quick([str(venv / "bin" / "pip"), "install", "-q", SEMGREP_SPEC], timeout=max(left, 1.0))
         if done.returncode != 0 or not binary.exists():
             tail = (done.stderr.strip().splitlines() or ["pip install semgrep failed"])[-1]
             raise RuntimeError(tail)
