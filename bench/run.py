@@ -1244,11 +1244,20 @@ def targets_16(commands: list[Command], groups: dict[str, Group], extra: dict[st
         t.seconds("precommit-agents", 0.300)
     outputs = extra.get("outputs")
     if isinstance(outputs, dict):
-        for group, (same, runs, skipped) in outputs.items():
-            t.row(
-                f"{group}: the same output on every cold run", f"{runs} runs: {'identical' if same else 'DIFFER'}", same
-            )
-            t.row(f"{group}: no file skipped for time (BL999)", f"{skipped} BL999", skipped == 0)
+        differ = [g for g, (same, _runs, _skipped) in outputs.items() if not same]
+        skipped = {g: n for g, (_same, _runs, n) in outputs.items() if n}
+        runs = sorted({r for _same, r, _skipped in outputs.values()})
+        t.row(
+            "every tree: the same output on every cold run",
+            f"{len(outputs)} trees, {'/'.join(map(str, runs))} runs each: "
+            + (f"differ on {', '.join(differ)}" if differ else "all identical"),
+            not differ,
+        )
+        t.row(
+            "every tree: no file skipped for time (BL999)",
+            ", ".join(f"{g} {n}" for g, n in skipped.items()) if skipped else "0 BL999",
+            not skipped,
+        )
     return t.out
 
 
@@ -1301,7 +1310,10 @@ def write_results(
     lines.append("- Tools: " + "; ".join(f"{k} {v}" for k, v in tools.versions.items()))
     before, after = extra.get("code_before"), extra.get("code_after")
     lines.append(f"- beta-lint code measured: {before}")
-    if after != before:
+    digest = str(before).rpartition("source digest ")[2]
+    if after != before and str(after).endswith(f"source digest {digest}"):
+        lines.append(f"- Commits made during the run (now {after}) left beta_lint/ and rules/ as they were")
+    elif after != before:
         lines.append(
             f"- **Warning:** beta-lint's code changed during the run (now {after}): rows mix versions, "
             "and a warm run after a change starts from an invalidated cache"
