@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Benchmark beta-lint beside ruff, grep and semgrep on real trees (issue 7).
+"""Benchmark beta-lint beside ruff, grep and semgrep on real trees (issues 7 and 16).
 
     python3 bench/run.py                      # build the trees, run everything, write bench/results.md
-    python3 bench/run.py --skip-build --repeat 3 --trees dense
+    python3 bench/run.py --skip-build --repeat 3 --trees dense,sdist-dense
     python3 bench/run.py --profile            # also: -X importtime and cProfile of beta-lint on the dense tree
 
 Standard library only. It pip-downloads packages into bench/work/dl and pip-installs semgrep into
 bench/work/semgrep-venv; everything it writes stays under bench/ (bench/work is git-ignored).
-See bench/README.md for what each row means.
+The trees are defined and built in bench/trees.py. See bench/README.md for what each row means.
 """
 
 from __future__ import annotations
@@ -23,33 +23,30 @@ import signal
 import statistics
 import subprocess
 import sys
-import tarfile
 import threading
 import time
-import zipfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-WORK = BENCH / "work"
-DL = WORK / "dl"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/trees.py, when run from elsewhere
+from trees import (
+    BENCH,
+    PLANTED_DIR,
+    TREES,
+    WORK,
+    count_lines,
+    dist_name_version,
+    log,
+    needed,
+    py_files,
+)
+from trees import build as build_tree
+
 LOGS = WORK / "logs"
 RESULTS = BENCH / "results.md"
 
-# Large pure-Python(-ish) packages from the index; pinned so that "before" and "after" runs lint
-# the same bytes. Only their .py files are used (sqlalchemy's wheel is binary; its .py files are not).
-SPARSE_PACKAGES = (
-    "django==5.2.19",
-    "sqlalchemy==2.1.9",
-    "sympy==1.14.0",
-    "networkx==3.6.1",
-    "pygments==2.21.0",
-)
-DENSE_PACKAGE = "anthropic"  # the newest one, as issue 7 asks; its version is recorded in the results
-
-TREES = ("sparse", "dense", "precommit")
 GREP_PATTERN = "anthropic-beta|betas"
 # A copy of beta-lint's byte prefilter, used only when beta-lint's own cannot be imported.
 FALLBACK_CANDIDATE_RE = re.compile(rb"(?i:anthropic[-_ ]?beta)|\bbetas\b|[A-Za-z0-9]-\d{1,4}-\d{1,2}-\d{1,2}")
@@ -58,7 +55,10 @@ HEADER_KEY_RE = re.compile(r"""["']anthropic-beta["']\s*:""", re.IGNORECASE)
 SLOW_FIRST_RUN = 15.0  # a command whose first run takes longer is repeated at most SLOW_REPEAT times
 SLOW_REPEAT = 3
 SEMGREP_INSTALL_LIMIT = 300.0
+SEMGREP_SPEC = "semgrep==1.185.0"  # pinned; an existing bench/work/semgrep-venv is reused as it is
 ISSUE_SEMGREP_DENSE = 7.3  # issue 7's reference figure (s) for semgrep on the anthropic SDK
+SEMGREP_ONCE_FILES = 20_000  # semgrep runs once on a tree with more files (issue 16: 342 s on 43k files)
+SEMGREP_BIG_TIMEOUT = 1800.0
 
 SEMGREP_RULE = """\
 rules:
@@ -71,117 +71,7 @@ rules:
       - pattern: '{..., "anthropic-beta": $V, ...}'
 """
 
-# ---------------------------------------------------------------- planted usages (sparse tree)
-
-PLANTED: dict[str, str] = {
-    "support_bot/summarize.py": '''\
-"""Summarise uploaded documents with Claude (Files API)."""
-
-from __future__ import annotations
-
-import anthropic
-
-client = anthropic.Anthropic()
-
-
-def summarize(file_id: str, *, max_tokens: int = 1024) -> str:
-    response = client.beta.messages.create(
-        model="claude-sonnet-4-5",
-        max_tokens=max_tokens,
-        messages=[
-            {
-                "role": "user",
-                "content": [
-                    {"type": "text", "text": "Summarise this document in five bullet points."},
-                    {"type": "document", "source": {"type": "file", "file_id": file_id}},
-                ],
-            }
-        ],
-        betas=["files-api-2025-04-14"],
-    )
-    return "".join(block.text for block in response.content if block.type == "text")
-''',
-    "support_bot/http_client.py": '''\
-"""A bare HTTP client for the Messages API, for environments without the SDK."""
-
-from __future__ import annotations
-
-import os
-from typing import Any
-
-import httpx
-
-API_URL = "https://api.anthropic.com/v1/messages"
-HEADERS = {
-    "x-api-key": os.environ.get("ANTHROPIC_API_KEY", ""),
-    "anthropic-version": "2023-06-01",
-    "anthropic-beta": "computer-use-2025-01-24",
-    "content-type": "application/json",
-}
-
-
-def send(payload: dict[str, Any], timeout: float = 60.0) -> dict[str, Any]:
-    response = httpx.post(API_URL, headers=HEADERS, json=payload, timeout=timeout)
-    response.raise_for_status()
-    return response.json()
-''',
-    "support_bot/settings.py": '''\
-"""Deployment settings for the support bot."""
-
-import os
-
-MODEL = os.environ.get("SUPPORT_BOT_MODEL", "claude-sonnet-4-5")
-MAX_TOKENS = int(os.environ.get("SUPPORT_BOT_MAX_TOKENS", "64000"))
-ANTHROPIC_BETAS = ["output-128k-2025-02-19"]
-REQUEST_TIMEOUT = 600.0
-''',
-    "support_bot/agent.py": '''\
-"""The long-running agent loop: long outputs, plus an MCP server for the ticket system."""
-
-from __future__ import annotations
-
-import anthropic
-
-from support_bot import settings
-
-client = anthropic.Anthropic(timeout=settings.REQUEST_TIMEOUT)
-
-
-def draft_reply(ticket: str) -> str:
-    response = client.beta.messages.create(
-        model=settings.MODEL,
-        max_tokens=settings.MAX_TOKENS,
-        messages=[{"role": "user", "content": ticket}],
-        betas=settings.ANTHROPIC_BETAS,
-    )
-    return response.content[0].text
-
-
-def ask_tickets(question: str) -> str:
-    response = client.messages.create(
-        model=settings.MODEL,
-        max_tokens=2048,
-        messages=[{"role": "user", "content": question}],
-        extra_headers={"anthropic-beta": "mcp-client-2025-04-04"},
-    )
-    return response.content[0].text
-''',
-}
-# (file, beta) pairs every one of which must come back as a diagnostic: all use non-active betas.
-PLANTED_BETAS = (
-    ("support_bot/summarize.py", "files-api-2025-04-14"),  # GA -> BL101
-    ("support_bot/http_client.py", "computer-use-2025-01-24"),  # superseded -> BL102
-    ("support_bot/settings.py", "output-128k-2025-02-19"),  # retired -> BL103
-    ("support_bot/agent.py", "mcp-client-2025-04-04"),  # superseded -> BL102
-)
-PLANTED_DIR = "_planted"
-
-
 # ---------------------------------------------------------------- small helpers
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
 def rel(path: Path) -> str:
@@ -189,14 +79,6 @@ def rel(path: Path) -> str:
         return str(path.relative_to(WORK))
     except ValueError:
         return str(path)
-
-
-def py_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*.py") if p.is_file())
-
-
-def count_lines(paths: Sequence[Path]) -> int:
-    return sum(p.read_bytes().count(b"\n") for p in paths)
 
 
 def tool_env() -> dict[str, str]:
@@ -540,14 +422,14 @@ def install_semgrep(tools: Tools) -> Path | None:
     binary = venv / "bin" / "semgrep"
     if binary.exists():
         return binary
-    log(f"installing semgrep from PyPI into {rel(venv)} (limit {SEMGREP_INSTALL_LIMIT:.0f} s)")
+    log(f"installing {SEMGREP_SPEC} from PyPI into {rel(venv)} (limit {SEMGREP_INSTALL_LIMIT:.0f} s)")
     started = time.monotonic()
     try:
         made = quick([sys.executable, "-m", "venv", str(venv)], timeout=120)
         if made.returncode != 0:
             raise RuntimeError(made.stderr.strip().splitlines()[-1] if made.stderr.strip() else "venv failed")
         left = SEMGREP_INSTALL_LIMIT - (time.monotonic() - started)
-        done = quick([str(venv / "bin" / "pip"), "install", "-q", "semgrep"], timeout=max(left, 1.0))
+        done = quick([str(venv / "bin" / "pip"), "install", "-q", SEMGREP_SPEC], timeout=max(left, 1.0))
         if done.returncode != 0 or not binary.exists():
             tail = (done.stderr.strip().splitlines() or ["pip install semgrep failed"])[-1]
             raise RuntimeError(tail)
@@ -566,64 +448,6 @@ def install_semgrep(tools: Tools) -> Path | None:
 # ---------------------------------------------------------------- building the trees
 
 
-def pip_download(spec: str) -> Path:
-    """Download one distribution (a wheel when there is one) into DL; returns the file."""
-    DL.mkdir(parents=True, exist_ok=True)
-    done = quick(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":none:", "-d", str(DL), spec],
-        timeout=600,
-    )
-    saved = re.findall(r"(?:Saved|File was already downloaded) (\S+)", done.stdout)
-    if done.returncode != 0 or not saved:
-        if "==" in spec:  # a pinned version gone from the index: take the newest instead
-            log(f"warning: {spec} did not download; trying the newest {spec.split('==')[0]}")
-            return pip_download(spec.split("==")[0])
-        raise SystemExit(f"bench: pip download {spec} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
-    return Path(saved[-1])
-
-
-def extract_py(archive: Path, dest: Path, only_prefix: str = "") -> int:
-    """Copy the .py files of a wheel or sdist into dest (sdists lose their top folder)."""
-    count = 0
-    if archive.suffix in (".whl", ".zip"):
-        with zipfile.ZipFile(archive) as zf:
-            for info in zf.infolist():
-                name = info.filename
-                if archive.suffix == ".zip":
-                    name = name.split("/", 1)[1] if "/" in name else name
-                if not name.endswith(".py") or not name.startswith(only_prefix) or ".." in name.split("/"):
-                    continue
-                target = dest / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(zf.read(info))
-                count += 1
-    else:
-        with tarfile.open(archive) as tf:
-            for member in tf.getmembers():
-                name = member.name.split("/", 1)[1] if "/" in member.name else member.name
-                if not member.isfile() or not name.endswith(".py") or not name.startswith(only_prefix):
-                    continue
-                if ".." in name.split("/"):
-                    continue
-                handle = tf.extractfile(member)
-                if handle is None:
-                    continue
-                target = dest / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(handle.read())
-                count += 1
-    return count
-
-
-def dist_name_version(archive: Path) -> tuple[str, str]:
-    stem = archive.name
-    for suffix in (".whl", ".tar.gz", ".zip"):
-        if stem.endswith(suffix):
-            stem = stem[: -len(suffix)]
-    parts = stem.split("-")
-    return parts[0].lower().replace("_", "-"), parts[1] if len(parts) > 1 else "?"
-
-
 def write_isolation_files() -> None:
     """Keep every tool's configuration lookup inside bench/work (not /work/main/pyproject.toml)."""
     WORK.mkdir(parents=True, exist_ok=True)
@@ -632,74 +456,6 @@ def write_isolation_files() -> None:
     (WORK / ".semgrepignore").write_text("# bench: empty, so semgrep scans tests/ folders too, like the others\n")
     (WORK / "semgrep-rule.yml").write_text(SEMGREP_RULE)
     (WORK / "semgrep-home").mkdir(exist_ok=True)  # semgrep writes ~/.semgrep: keep it in here
-
-
-def build_sparse(manifest: dict[str, object]) -> None:
-    root = WORK / "sparse"
-    shutil.rmtree(root, ignore_errors=True)
-    packages: dict[str, str] = {}
-    for spec in SPARSE_PACKAGES:
-        archive = pip_download(spec)
-        name, version = dist_name_version(archive)
-        if name == "site-packages":  # beta-lint (like ruff) excludes site-packages folders by default
-            name = "pkg-" + name
-        count = extract_py(archive, root / name)
-        packages[name] = version
-        log(f"sparse: {name} {version}: {count} .py files")
-    planted_lines: list[list[object]] = []
-    for relative, text in PLANTED.items():
-        target = root / PLANTED_DIR / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text)
-    (root / PLANTED_DIR / "support_bot" / "__init__.py").write_text("")
-    for relative, beta in PLANTED_BETAS:
-        lines = (root / PLANTED_DIR / relative).read_text().splitlines()
-        number = next(i for i, line in enumerate(lines, 1) if beta in line)
-        planted_lines.append([f"sparse/{PLANTED_DIR}/{relative}", number, beta])
-    manifest["sparse"] = {"packages": packages, "planted": planted_lines}
-
-
-def build_dense(manifest: dict[str, object]) -> None:
-    root = WORK / "dense"
-    shutil.rmtree(root, ignore_errors=True)
-    archive = pip_download(DENSE_PACKAGE)
-    name, version = dist_name_version(archive)
-    count = extract_py(archive, root, only_prefix="anthropic/")
-    log(f"dense: anthropic {version}: {count} .py files")
-    manifest["dense"] = {"packages": {name: version}}
-
-
-def build_precommit(manifest: dict[str, object], candidates: Callable[[list[Path]], list[Path]]) -> None:
-    sparse = WORK / "sparse"
-    root = WORK / "precommit"
-    shutil.rmtree(root, ignore_errors=True)
-    # Three small ordinary files (no prefilter candidate), one from each of three packages.
-    chosen: list[Path] = []
-    hits = set(candidates(py_files(sparse)))
-    for package in sorted(p for p in sparse.iterdir() if p.is_dir() and p.name != PLANTED_DIR):
-        for path in py_files(package):
-            size = path.read_bytes().count(b"\n")
-            if 80 <= size <= 250 and path not in hits and "/tests/" not in str(path):
-                chosen.append(path)
-                break
-        if len(chosen) == 3:
-            break
-    clean, betas = root / "clean", root / "betas"
-    clean.mkdir(parents=True)
-    betas.mkdir(parents=True)
-    names = []
-    for path in chosen:
-        name = path.relative_to(sparse).as_posix().replace("/", "__")
-        names.append(name)
-        shutil.copyfile(path, clean / name)
-        shutil.copyfile(path, betas / name)
-    for relative in ("support_bot/summarize.py", "support_bot/http_client.py"):
-        (betas / Path(relative).name).write_text(PLANTED[relative])
-    manifest["precommit"] = {
-        "clean": [f"precommit/clean/{n}" for n in names],
-        "betas": [f"precommit/betas/{n}" for n in names]
-        + ["precommit/betas/summarize.py", "precommit/betas/http_client.py"],
-    }
 
 
 # ---------------------------------------------------------------- candidates (beta-lint's own prefilter)
@@ -765,6 +521,8 @@ class Command:
     env: dict[str, str] | None = None
     samples: list[Sample] = field(default_factory=list)
     limit: int = 0  # repeat count for this command
+    max_runs: int = 0  # at most this many timed runs (0: --repeat)
+    min_timeout: float = 0.0  # a run's time limit is at least this (s)
 
 
 @dataclass
@@ -846,7 +604,7 @@ def build_commands(tools: Tools, groups: dict[str, Group]) -> list[Command]:
         return Command(group.name, "beta-lint check (warm: 2nd run, cache on)", argv, role="bl-warm", prepare=fill)
 
     for name, group in groups.items():
-        if group.tree in ("sparse", "dense"):
+        if TREES[group.tree].shape == "tree":
             commands.append(
                 Command(
                     name,
@@ -905,6 +663,10 @@ def build_commands(tools: Tools, groups: dict[str, Group]) -> list[Command]:
                         role="semgrep",
                         ok_codes=(0, 1),
                         env={**tool_env(), "HOME": str(WORK / "semgrep-home")},
+                        # Minutes per run on a large tree: once, with room to finish.
+                        max_runs=1 if group.files > SEMGREP_ONCE_FILES else 0,
+                        min_timeout=SEMGREP_BIG_TIMEOUT if group.files > SEMGREP_ONCE_FILES else 0.0,
+                        note=f"1 run: over {SEMGREP_ONCE_FILES} files" if group.files > SEMGREP_ONCE_FILES else "",
                     )
                 )
             else:
@@ -942,7 +704,7 @@ def run_all(commands: list[Command], repeat: int, timeout: float, idle: float) -
     """Round-robin: every command once per round, so drift spreads evenly over all of them."""
     live = [c for c in commands if not c.skip]
     for command in live:
-        command.limit = repeat
+        command.limit = min(repeat, command.max_runs) if command.max_runs else repeat
         if command.prepare is not None:
             log(f"prepare: {command.group}: {command.label}")
             command.note = command.prepare()
@@ -955,13 +717,13 @@ def run_all(commands: list[Command], repeat: int, timeout: float, idle: float) -
         for command in live:
             if len(command.samples) >= command.limit:
                 continue
-            sample = run_measured(command.argv, WORK, timeout, command.env)
+            sample = run_measured(command.argv, WORK, max(timeout, command.min_timeout), command.env)
             command.samples.append(sample)
             status = "ok"
             if sample.error:
                 status = sample.error
             elif sample.timed_out:
-                status = f"TIMEOUT after {timeout:.0f} s"
+                status = f"TIMEOUT after {max(timeout, command.min_timeout):.0f} s"
             elif sample.rc not in command.ok_codes:
                 status = f"exit {sample.rc}"
                 save = LOGS / f"fail-{command.group}-{command.role or 'cmd'}.log"
@@ -1061,8 +823,10 @@ def beta_lint_audit(tools: Tools, paths: Sequence[str], timeout: float) -> tuple
     return uses, ""
 
 
-def check_dense(tools: Tools, semgrep_cmd: Command | None, timeout: float) -> tuple[list[str], tuple[int, int]]:
-    """Does beta-lint still find every real beta usage of the SDK? Compared with grep (and semgrep).
+def check_dense(
+    tools: Tools, tree: str, semgrep_cmd: Command | None, timeout: float
+) -> tuple[list[str], tuple[int, int]]:
+    """Does beta-lint still find every real beta usage of the SDK in `tree`? Compared with grep (and semgrep).
 
     A header key line (`"anthropic-beta": ...`) counts as found when beta-lint reports a use
     (audit) or a diagnostic (check --select BL, which includes BL902 for values it cannot
@@ -1071,7 +835,7 @@ def check_dense(tools: Tools, semgrep_cmd: Command | None, timeout: float) -> tu
     lines_out: list[str] = []
     key_lines: list[tuple[str, int]] = []
     any_lines = 0
-    for path in py_files(WORK / "dense"):
+    for path in py_files(WORK / tree):
         for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
             if "anthropic-beta" in line.lower():
                 any_lines += 1
@@ -1083,7 +847,7 @@ def check_dense(tools: Tools, semgrep_cmd: Command | None, timeout: float) -> tu
         f"in {len({p for p, _ in key_lines})} files."
     )
     reported: dict[str, set[int]] = {}
-    document, error = beta_lint_json(tools, ["dense"], timeout)
+    document, error = beta_lint_json(tools, [tree], timeout)
     if document is None:
         lines_out.append(f"- beta-lint check: {error}")
     else:
@@ -1098,7 +862,7 @@ def check_dense(tools: Tools, semgrep_cmd: Command | None, timeout: float) -> tu
             f"{len({d['path'] for d in diagnostics})} files "
             f"({', '.join(f'{c} {k}' for k, c in sorted(codes.items()))})."
         )
-    uses, error = beta_lint_audit(tools, ["dense"], timeout)
+    uses, error = beta_lint_audit(tools, [tree], timeout)
     if error:
         lines_out.append(f"- beta-lint audit: {error}")
     else:
@@ -1354,57 +1118,75 @@ def verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else ("met" if ok else "MISSED")
 
 
-def targets(commands: list[Command], groups: dict[str, Group], extra: dict[str, object]) -> list[str]:
-    out = ["| target | measured | verdict |", "|---|---|---|"]
+class TargetTable:
+    """Rows of a targets table: what was measured against a limit, and the verdict."""
 
-    def row(target: str, measured: str, ok: bool | None) -> None:
-        out.append(f"| {target} | {measured} | {verdict(ok)} |")
+    def __init__(self, commands: list[Command], groups: dict[str, Group]) -> None:
+        self.commands, self.groups = commands, groups
+        self.out = ["| target | measured | verdict |", "|---|---|---|"]
 
-    def ratio_row(target: str, group: str, role: str, ref_role: str, limit: float) -> None:
-        a, b = median_of(commands, group, role), median_of(commands, group, ref_role)
+    def row(self, target: str, measured: str, ok: bool | None) -> None:
+        self.out.append(f"| {target} | {measured} | {verdict(ok)} |")
+
+    def ratio(self, target: str, group: str, role: str, ref_role: str, limit: float) -> None:
+        a, b = median_of(self.commands, group, role), median_of(self.commands, group, ref_role)
         if a is None or b is None:
-            row(target, "not measured", None)
+            self.row(target, "not measured", None)
             return
         r = a.median / b.median
-        row(target, f"{a.median:.3f} s vs {b.median:.3f} s = {r:.2f}x (limit {limit:g}x)", r <= limit)
+        self.row(target, f"{a.median:.3f} s vs {b.median:.3f} s = {r:.2f}x (limit {limit:g}x)", r <= limit)
 
+    def warm(self, group: str, limit: float = 1.5) -> None:
+        warm = next((c for c in self.commands if c.group == group and c.role == "bl-warm"), None)
+        if warm is not None and warm.note == NO_CACHE:  # the second run costs what the first did
+            self.ratio(
+                f"{group}: warm <= {limit:g}x ruff warm (no cache yet: cold)", group, "bl-cold", "ruff-warm", limit
+            )
+        else:
+            self.ratio(f"{group}: warm <= {limit:g}x ruff warm", group, "bl-warm", "ruff-warm", limit)
+
+    def coverage(self, group: str, extra: dict[str, object]) -> None:
+        coverage = extra.get(f"dense_coverage_{group}")
+        if isinstance(coverage, tuple):
+            self.row(
+                f"{group}: every header key the SDK sends found (a use or diagnostic)",
+                f"{coverage[0]}/{coverage[1]}",
+                coverage[0] == coverage[1],
+            )
+
+    def seconds(self, group: str, limit: float) -> None:
+        for role, what in (("bl-cold", "cold"), ("bl-warm", "cache on")):
+            stat = median_of(self.commands, group, role)
+            if stat is not None:
+                self.row(
+                    f"{group} ({self.groups[group].files} files, {what}): <= {limit * 1000:.0f} ms",
+                    f"{stat.median * 1000:.0f} ms",
+                    stat.median <= limit,
+                )
+
+
+def targets(commands: list[Command], groups: dict[str, Group], extra: dict[str, object]) -> list[str]:
+    t = TargetTable(commands, groups)
     if "sparse" in groups:
-        ratio_row("sparse: cold <= ruff cold", "sparse", "bl-cold", "ruff-cold", 1.0)
+        t.ratio("sparse: cold <= ruff cold", "sparse", "bl-cold", "ruff-cold", 1.0)
     if "dense" in groups:
-        ratio_row("dense: cold <= 1/4 of semgrep (side by side)", "dense", "bl-cold", "semgrep", 0.25)
+        t.ratio("dense: cold <= 1/4 of semgrep (side by side)", "dense", "bl-cold", "semgrep", 0.25)
         cold = median_of(commands, "dense", "bl-cold")
         if cold is not None:
-            row(
+            t.row(
                 f"dense: cold <= 1/4 of issue's semgrep figure ({ISSUE_SEMGREP_DENSE} s)",
                 f"{cold.median:.3f} s vs {ISSUE_SEMGREP_DENSE / 4:.3f} s",
                 cold.median <= ISSUE_SEMGREP_DENSE / 4,
             )
-        coverage = extra.get("dense_coverage")
-        if isinstance(coverage, tuple):
-            row(
-                "dense: every real beta usage found (header keys with a use or diagnostic)",
-                f"{coverage[0]}/{coverage[1]}",
-                coverage[0] == coverage[1],
-            )
+        t.coverage("dense", extra)
     for group in ("sparse", "dense"):
         if group in groups:
-            warm = next((c for c in commands if c.group == group and c.role == "bl-warm"), None)
-            if warm is not None and warm.note == NO_CACHE:  # the second run costs what the first did
-                ratio_row(f"{group}: warm <= 1.5x ruff warm (no cache yet: cold)", group, "bl-cold", "ruff-warm", 1.5)
-            else:
-                ratio_row(f"{group}: warm <= 1.5x ruff warm", group, "bl-warm", "ruff-warm", 1.5)
+            t.warm(group)
     for group, limit in (("precommit-clean", 0.150), ("precommit-betas", 0.500)):
         if group in groups:
-            for role, what in (("bl-cold", "cold"), ("bl-warm", "cache on")):
-                stat = median_of(commands, group, role)
-                if stat is not None:
-                    row(
-                        f"{group} ({groups[group].files} files, {what}): <= {limit * 1000:.0f} ms",
-                        f"{stat.median * 1000:.0f} ms",
-                        stat.median <= limit,
-                    )
+            t.seconds(group, limit)
     if "libcst_clean" in extra:
-        row(
+        t.row(
             "precommit-clean: libcst not imported",
             f"imported: {extra['libcst_clean']}",
             None if extra["libcst_clean"] not in ("yes", "no") else extra["libcst_clean"] == "no",
@@ -1414,14 +1196,14 @@ def targets(commands: list[Command], groups: dict[str, Group], extra: dict[str, 
         if peaks:
             proc = max(s.peak_mb for s in peaks)
             tree = max(s.tree_mb for s in peaks)
-            row(
+            t.row(
                 "dense: peak memory <= 300 MB",
                 f"largest process {proc:.0f} MB; all processes together {tree:.0f} MB (sampled)",
                 max(proc, tree) <= 300,
             )
         one, two = median_of(commands, "dense", "bl-j1"), median_of(commands, "dense", "bl-j2")
         if one and two:
-            row(
+            t.row(
                 "dense: 2 workers >= 1.6x",
                 f"{one.median:.2f} s / {two.median:.2f} s = {one.median / two.median:.2f}x",
                 one.median / two.median >= 1.6,
@@ -1432,7 +1214,7 @@ def targets(commands: list[Command], groups: dict[str, Group], extra: dict[str, 
             rates = [p.seconds / (p.lines / 1000) for p in points]
             net = [(p.seconds - a) / (p.lines / 1000) for p in points]
             spread = (max(net) - min(net)) / statistics.fmean(net) if statistics.fmean(net) > 0 else float("inf")
-            row(
+            t.row(
                 "dense: time linear in candidate lines",
                 f"fit {a:.2f} s + {b * 1000:.2f} ms/1k lines, R^2 {r2:.4f}; s per 1k lines "
                 + "/".join(f"{r:.3f}" for r in rates)
@@ -1440,7 +1222,68 @@ def targets(commands: list[Command], groups: dict[str, Group], extra: dict[str, 
                 + "/".join(f"{p.share}%" for p in points),
                 r2 >= 0.98 and spread <= 0.2,
             )
-    return out
+    return t.out
+
+
+def targets_16(commands: list[Command], groups: dict[str, Group], extra: dict[str, object]) -> list[str]:
+    """Issue 16: the trees a user would recognise, against ruff --select E9 and semgrep of the same run."""
+    t = TargetTable(commands, groups)
+    for group in ("sdist-sparse", "monorepo"):
+        if group in groups:
+            t.ratio(f"{group}: cold <= 1.0x ruff cold", group, "bl-cold", "ruff-cold", 1.0)
+            t.warm(group)
+    for group in ("dense", "sdist-dense"):
+        if group in groups:
+            t.ratio(f"{group}: cold <= 0.25x semgrep", group, "bl-cold", "semgrep", 0.25)
+            t.coverage(group, extra)
+    if "pydantic-ai" in groups:
+        t.ratio("pydantic-ai: cold <= 3x ruff cold", "pydantic-ai", "bl-cold", "ruff-cold", 3.0)
+    if "precommit-clean" in groups:
+        t.seconds("precommit-clean", 0.150)
+    if "precommit-agents" in groups:
+        t.seconds("precommit-agents", 0.300)
+    outputs = extra.get("outputs")
+    if isinstance(outputs, dict):
+        differ = [g for g, (same, _runs, _skipped) in outputs.items() if not same]
+        skipped = {g: n for g, (_same, _runs, n) in outputs.items() if n}
+        runs = sorted({r for _same, r, _skipped in outputs.values()})
+        t.row(
+            "every tree: the same output on every cold run",
+            f"{len(outputs)} trees, {'/'.join(map(str, runs))} runs each: "
+            + (f"differ on {', '.join(differ)}" if differ else "all identical"),
+            not differ,
+        )
+        t.row(
+            "every tree: no file skipped for time (BL999)",
+            ", ".join(f"{g} {n}" for g, n in skipped.items()) if skipped else "0 BL999",
+            not skipped,
+        )
+    return t.out
+
+
+CONCISE_CODE_RE = re.compile(rb"^\S.*?:\d+:\d+: ([A-Z]+\d+) ", re.MULTILINE)
+
+
+def cold_outputs(
+    commands: list[Command], groups: dict[str, Group]
+) -> tuple[list[str], dict[str, tuple[bool, int, int]]]:
+    """The diagnostics of each tree's cold runs (concise format): counts by code, and whether every run agreed."""
+    lines: list[str] = []
+    verdicts: dict[str, tuple[bool, int, int]] = {}
+    for name in groups:
+        cold = next((c for c in commands if c.group == name and c.role == "bl-cold"), None)
+        good = [s.stdout for s in cold.samples if s.rc in cold.ok_codes and not s.timed_out] if cold else []
+        if not good:
+            continue
+        codes = Counter(m.decode() for m in CONCISE_CODE_RE.findall(good[0]))
+        same = all(out == good[0] for out in good)
+        verdicts[name] = (same, len(good), codes.get("BL999", 0))
+        listing = ", ".join(f"{n} {code}" for code, n in sorted(codes.items())) or "none"
+        lines.append(
+            f"- {name}: {sum(codes.values())} diagnostics ({listing}); "
+            f"{len(good)} cold runs, output {'identical' if same else 'NOT identical'}"
+        )
+    return lines, verdicts
 
 
 def write_results(
@@ -1467,15 +1310,24 @@ def write_results(
     lines.append("- Tools: " + "; ".join(f"{k} {v}" for k, v in tools.versions.items()))
     before, after = extra.get("code_before"), extra.get("code_after")
     lines.append(f"- beta-lint code measured: {before}")
-    if after != before:
+    digest = str(before).rpartition("source digest ")[2]
+    if after != before and str(after).endswith(f"source digest {digest}"):
+        lines.append(f"- Commits made during the run (now {after}) left beta_lint/ and rules/ as they were")
+    elif after != before:
         lines.append(
             f"- **Warning:** beta-lint's code changed during the run (now {after}): rows mix versions, "
             "and a warm run after a change starts from an invalidated cache"
         )
-    for tree in ("sparse", "dense"):
+    for tree in dict.fromkeys(g.tree for g in groups.values()):
         info = manifest.get(tree)
-        if isinstance(info, dict):
-            lines.append(f"- {tree} tree packages: " + ", ".join(f"{k} {v}" for k, v in info["packages"].items()))
+        if isinstance(info, dict) and "packages" in info:
+            kinds = {dist_name_version(Path(f))[0]: v.get("kind", "?") for f, v in info.get("archives", {}).items()}
+            packages = ", ".join(
+                f"{k} {v}" + (f" ({kinds[k]})" if k in kinds else "") for k, v in info["packages"].items()
+            )
+            lines.append(f"- {tree} tree packages: {packages}")
+        elif isinstance(info, dict) and "from" in info:
+            lines.append(f"- {tree} files: " + ", ".join(f"`{p}`" for p in info["from"]) + " (from the agents tree)")
     for name in groups:
         stats = extra.get(f"stats_{name}")
         if stats:
@@ -1507,8 +1359,11 @@ def write_results(
             "wall times are inflated where bg cores is high. Re-run on a quiet machine for clean figures."
         )
         lines.append("")
-    if extra.get("dense_check"):
-        lines += ["## Dense tree: are the SDK's beta usages found?", ""] + extra["dense_check"] + [""]  # type: ignore
+    for name in groups:
+        if extra.get(f"dense_check_{name}"):
+            lines += [f"## {name} tree: are the SDK's beta usages found?", "", *extra[f"dense_check_{name}"], ""]  # type: ignore
+    if extra.get("output_lines"):
+        lines += ["## Diagnostics of the cold runs (concise output)", "", *extra["output_lines"], ""]  # type: ignore
     if extra.get("sparse_check"):
         lines += ["## Sparse tree: planted usages", ""] + extra["sparse_check"] + [""]  # type: ignore
     points = extra.get("linear")
@@ -1527,7 +1382,12 @@ def write_results(
             lines.append("")
             lines.append(f"Least squares: {a:.3f} s + {b * 1000:.2f} ms per 1k candidate lines (R^2 = {r2:.4f}).")
         lines.append("")
-    lines += ["## Issue 7 targets", "", *targets(commands, groups, extra), ""]
+    for title, rows in (
+        ("Issue 7", targets(commands, groups, extra)),
+        ("Issue 16", targets_16(commands, groups, extra)),
+    ):
+        if len(rows) > 2:
+            lines += [f"## {title} targets", "", *rows, ""]
     if extra.get("profile"):
         lines += ["## Where the time goes (dense tree, `-j 1`)", ""] + extra["profile"] + [""]  # type: ignore
     text = "\n".join(lines)
@@ -1562,8 +1422,11 @@ def update_readme(text: str) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per command (median reported; default 5)")
-    parser.add_argument("--trees", default=",".join(TREES), help="comma-separated: sparse,dense,precommit")
+    parser.add_argument(
+        "--trees", default=",".join(TREES), help=f"comma-separated, from {','.join(TREES)} (default: all)"
+    )
     parser.add_argument("--skip-build", action="store_true", help="reuse the trees already in bench/work")
+    parser.add_argument("--build-only", action="store_true", help="build (or check) the trees, count them, stop")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per command run (default 300)")
     parser.add_argument(
         "--wait-idle",
@@ -1573,6 +1436,9 @@ def main() -> None:
     )
     parser.add_argument("--no-semgrep", action="store_true", help="do not install or run semgrep")
     parser.add_argument("--no-linearity", action="store_true", help="skip the candidate-lines linearity runs")
+    parser.add_argument(
+        "--no-readme", action="store_true", help="leave bench/README.md alone even after a run of every tree"
+    )
     parser.add_argument(
         "--profile",
         action="store_true",
@@ -1604,24 +1470,16 @@ def main() -> None:
     manifest_path = WORK / "manifest.json"
     manifest: dict[str, object] = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
 
-    need = set(trees) | ({"sparse"} if "precommit" in trees else set())
-    for tree in ("sparse", "dense", "precommit"):
+    for tree in needed(trees):
         exists = (WORK / tree).is_dir() and tree in manifest
-        if tree not in need:
-            continue
         if args.skip_build:
-            if not exists:
+            if not exists and tree in trees:  # a tree only copied from need not be there any more
                 sys.exit(f"bench: --skip-build but bench/work/{tree} was never built: run without --skip-build")
             continue
-        if tree == "sparse" and "sparse" not in trees and exists:
-            continue  # only needed as the source of the pre-commit files
+        if tree not in trees and exists:
+            continue  # only needed as the source of another tree's files
         log(f"building the {tree} tree")
-        if tree == "sparse":
-            build_sparse(manifest)
-        elif tree == "dense":
-            build_dense(manifest)
-        else:
-            build_precommit(manifest, finder)
+        build_tree(tree, manifest, finder)
         manifest_path.write_text(json.dumps(manifest, indent=2))
 
     groups: dict[str, Group] = {}
@@ -1636,6 +1494,12 @@ def main() -> None:
                 groups[f"precommit-{variant}"] = Group(
                     f"precommit-{variant}", tree, len(paths), count_lines(paths), list(info[variant])
                 )
+            continue
+        if TREES[tree].shape == "precommit":
+            info = manifest[tree]
+            assert isinstance(info, dict)
+            paths = [WORK / p for p in info["files"]]
+            groups[tree] = Group(tree, tree, len(paths), count_lines(paths), list(info["files"]))
             continue
         files = py_files(WORK / tree)
         lines = count_lines(files)
@@ -1656,6 +1520,9 @@ def main() -> None:
             for path, number, beta in manifest["sparse"]["planted"]:  # type: ignore[index]
                 log(f"  planted: {path}:{number} {beta}")
 
+    if args.build_only:
+        log("--build-only: trees built and counted; nothing measured")
+        return
     commands = build_commands(tools, groups)
     log("warming the OS file cache")
     for group in groups.values():
@@ -1666,12 +1533,15 @@ def main() -> None:
     if "precommit-clean" in groups:
         extra["libcst_clean"] = libcst_imported(tools, groups["precommit-clean"].paths)
         log(f"libcst imported on the clean pre-commit files: {extra['libcst_clean']}")
-    if "dense" in groups:
-        log("correctness on the dense tree")
-        semgrep_cmd = next((c for c in commands if c.group == "dense" and c.role == "semgrep" and not c.skip), None)
-        extra["dense_check"], extra["dense_coverage"] = check_dense(tools, semgrep_cmd, args.timeout)
-        for line in extra["dense_check"]:  # type: ignore[attr-defined]
+    for tree in (t for t in trees if TREES[t].dense):
+        log(f"correctness on the {tree} tree")
+        semgrep_cmd = next((c for c in commands if c.group == tree and c.role == "semgrep" and not c.skip), None)
+        extra[f"dense_check_{tree}"], extra[f"dense_coverage_{tree}"] = check_dense(
+            tools, tree, semgrep_cmd, args.timeout
+        )
+        for line in extra[f"dense_check_{tree}"]:  # type: ignore[attr-defined]
             log(line)
+    if "dense" in groups:
         if not args.no_linearity and dense_candidates:
             log("linearity: 25/50/100% of the dense tree's candidate files, -j 1")
             extra["linear"] = run_linearity(tools, dense_candidates, min(args.repeat, SLOW_REPEAT), args.timeout)
@@ -1682,15 +1552,16 @@ def main() -> None:
         extra["sparse_check"] = check_sparse(tools, manifest, args.timeout)
         for line in extra["sparse_check"]:  # type: ignore[attr-defined]
             log(line)
+    extra["output_lines"], extra["outputs"] = cold_outputs(commands, groups)
     extra["code_after"] = code_state()
     text = write_results(args, tools, manifest, groups, commands, extra, started)
     print()
     print(text)
     log(f"wrote {RESULTS.relative_to(BENCH.parent)}")
-    if set(trees) == set(TREES) and update_readme(text):
+    if set(trees) != set(TREES) or args.no_readme:
+        log("partial run (--trees) or --no-readme: bench/README.md keeps its results")
+    elif update_readme(text):
         log(f"updated the latest results in {README.relative_to(BENCH.parent)}")
-    elif set(trees) != set(TREES):
-        log("partial run (--trees): bench/README.md keeps its full results")
 
 
 if __name__ == "__main__":

@@ -20,9 +20,10 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import tomllib
 import zipfile
 from pathlib import Path
+
+import tomllib
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -55,8 +56,18 @@ def download(pkg: dict) -> Path:
         return archive
     target.mkdir(parents=True, exist_ok=True)
     binary = ["--only-binary", ":all:"] if pkg["kind"] == "wheel" else ["--no-binary", ":all:"]
-    command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", *binary,
-               "-d", str(target), f"{pkg['name']}=={pkg['version']}"]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--no-deps",
+        *binary,
+        "-d",
+        str(target),
+        f"{pkg['name']}=={pkg['version']}",
+    ]
     subprocess.run(command, check=True)
     if not archive.exists():
         found = ", ".join(sorted(p.name for p in target.iterdir()))
@@ -122,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         archive = download(pkg)
         digest = sha256(archive)
         if args.print_sha256:
-            print(f"{pkg['name']} {pkg['version']} {pkg['file']} sha256 = \"{digest}\"")
+            print(f'{pkg["name"]} {pkg["version"]} {pkg["file"]} sha256 = "{digest}"')
             continue
         expected = pkg.get("sha256", "")
         if not expected:
@@ -130,8 +141,9 @@ def main(argv: list[str] | None = None) -> int:
             failures += 1
             continue
         if digest != expected:
-            print(f"{pkg['name']}: sha256 mismatch for {archive.name}: got {digest}, expected {expected}",
-                  file=sys.stderr)
+            print(
+                f"{pkg['name']}: sha256 mismatch for {archive.name}: got {digest}, expected {expected}", file=sys.stderr
+            )
             failures += 1
             continue
         root = unpack(pkg, archive, digest)

@@ -22,10 +22,11 @@ import re
 import shlex
 import subprocess
 import sys
-import tomllib
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import tomllib
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -107,8 +108,7 @@ class Run:
 def run_tool(tool: list[str], args: list[str], cwd: Path, want_json: bool) -> Run:
     argv = [*tool, *args]
     try:
-        proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT,
-                              stdin=subprocess.DEVNULL)
+        proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         return Run(argv, None, "", "", error=f"timed out after {TIMEOUT}s")
     except OSError as exc:
@@ -121,7 +121,9 @@ def run_tool(tool: list[str], args: list[str], cwd: Path, want_json: bool) -> Ru
         try:
             run.data = json.loads(proc.stdout)
         except json.JSONDecodeError:
-            run.error = run.error or f"exit {proc.returncode}, output is not JSON: {proc.stdout[:120]!r} {stderr_line[:200]}"
+            run.error = (
+                run.error or f"exit {proc.returncode}, output is not JSON: {proc.stdout[:120]!r} {stderr_line[:200]}"
+            )
             run.data = None
     return run
 
@@ -142,8 +144,9 @@ def audit_uses(run: Run) -> list[dict]:
     uses = []
     for beta in run.data.get("betas", []):
         for use in beta.get("uses", []):
-            uses.append({"name": beta.get("name"), "status": beta.get("status"), **use,
-                         "path": norm(str(use.get("path")))})
+            uses.append(
+                {"name": beta.get("name"), "status": beta.get("status"), **use, "path": norm(str(use.get("path")))}
+            )
     return uses
 
 
@@ -229,8 +232,9 @@ def score_package(pkg: dict, tool: list[str]) -> Score:
     targets = [norm(s) for s in pkg["scope"]]
     common = ["--today", TODAY]
     check = run_tool(tool, ["check", "--output-format", "json", *common, "--no-cache", *targets], root, True)
-    check_all = run_tool(tool, ["check", "--output-format", "json", "--select", "ALL", *common, "--no-cache",
-                                *targets], root, True)
+    check_all = run_tool(
+        tool, ["check", "--output-format", "json", "--select", "ALL", *common, "--no-cache", *targets], root, True
+    )
     audit = run_tool(tool, ["audit", "--format", "json", *common, "--no-cache", *targets], root, True)
     diff = run_tool(tool, ["check", "--diff", "--unsafe-fixes", *common, "--no-cache", *targets], root, False)
     for label, run in (("check", check), ("check --select ALL", check_all), ("audit", audit), ("check --diff", diff)):
@@ -313,9 +317,21 @@ def role_counts(labels: Labels) -> Counter:
 
 
 def table(scores: list[Score]) -> list[str]:
-    head = ("package", "labels s/b/m (dyn, test)", "audit recall", "audit false uses", "check diags",
-            "check false alarms", "ALL diags", "ALL false alarms", "check-not-audit", "audit-not-check(ALL)",
-            "fix lines", "fix hazards", "errors")
+    head = (
+        "package",
+        "labels s/b/m (dyn, test)",
+        "audit recall",
+        "audit false uses",
+        "check diags",
+        "check false alarms",
+        "ALL diags",
+        "ALL false alarms",
+        "check-not-audit",
+        "audit-not-check(ALL)",
+        "fix lines",
+        "fix hazards",
+        "errors",
+    )
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     total = Counter()
     for s in scores:
@@ -340,18 +356,40 @@ def table(scores: list[Score]) -> list[str]:
             total[role] += c[role]
         total["found"] += s.recall_found
         total["recall"] += s.recall_total
-        for name, value in (("false_uses", len(s.false_uses)), ("check", s.check_count),
-                            ("fa", len(s.false_alarms)), ("all", s.all_count), ("all_fa", len(s.all_false_alarms)),
-                            ("cna", len(s.check_not_audit)), ("anc", len(s.audit_not_check)),
-                            ("fix", s.fix_lines), ("haz", len(s.fix_hazards)), ("err", len(s.errors))):
+        for name, value in (
+            ("false_uses", len(s.false_uses)),
+            ("check", s.check_count),
+            ("fa", len(s.false_alarms)),
+            ("all", s.all_count),
+            ("all_fa", len(s.all_false_alarms)),
+            ("cna", len(s.check_not_audit)),
+            ("anc", len(s.audit_not_check)),
+            ("fix", s.fix_lines),
+            ("haz", len(s.fix_hazards)),
+            ("err", len(s.errors)),
+        ):
             total[name] += value
-    out.append("| " + " | ".join((
-        "**total**",
-        f"{total['sent']}/{total['bound']}/{total['mentioned']} ({total['dynamic']}, {total['test']})",
-        pct(total["found"], total["recall"]), str(total["false_uses"]), str(total["check"]), str(total["fa"]),
-        str(total["all"]), str(total["all_fa"]), str(total["cna"]), str(total["anc"]), str(total["fix"]),
-        str(total["haz"]), str(total["err"]),
-    )) + " |")
+    out.append(
+        "| "
+        + " | ".join(
+            (
+                "**total**",
+                f"{total['sent']}/{total['bound']}/{total['mentioned']} ({total['dynamic']}, {total['test']})",
+                pct(total["found"], total["recall"]),
+                str(total["false_uses"]),
+                str(total["check"]),
+                str(total["fa"]),
+                str(total["all"]),
+                str(total["all_fa"]),
+                str(total["cna"]),
+                str(total["anc"]),
+                str(total["fix"]),
+                str(total["haz"]),
+                str(total["err"]),
+            )
+        )
+        + " |"
+    )
     return out
 
 
@@ -378,15 +416,21 @@ def details(scores: list[Score]) -> list[str]:
             out.append("Check false alarms (default rules, line not labelled sent/bound):")
             for d in s.false_alarms:
                 label = labelled_as(s.labels, d["path"], int(d["line"]))
-                out.append(f"- `{d['path']}:{d['line']}` {d.get('code')} {d.get('beta')} [{label}]: "
-                           f"{one_line(d.get('message'))}")
+                out.append(
+                    f"- `{d['path']}:{d['line']}` {d.get('code')} {d.get('beta')} [{label}]: "
+                    f"{one_line(d.get('message'))}"
+                )
             out.append("")
         extra = [d for d in s.all_false_alarms if d not in s.false_alarms]
         if extra:
-            out.append("More false alarms with --select ALL (code counts): " + ", ".join(
-                f"{code} x{count}" for code, count in sorted(Counter(d.get("code") for d in extra).items())))
+            out.append(
+                "More false alarms with --select ALL (code counts): "
+                + ", ".join(f"{code} x{count}" for code, count in sorted(Counter(d.get("code") for d in extra).items()))
+            )
             for d in extra[:15]:
-                out.append(f"- `{d['path']}:{d['line']}` {d.get('code')} {d.get('beta')}: {one_line(d.get('message'), 120)}")
+                out.append(
+                    f"- `{d['path']}:{d['line']}` {d.get('code')} {d.get('beta')}: {one_line(d.get('message'), 120)}"
+                )
             if len(extra) > 15:
                 out.append(f"- … {len(extra) - 15} more")
             out.append("")
@@ -401,8 +445,10 @@ def details(scores: list[Score]) -> list[str]:
             out += [f"- `{d['path']}:{d['line']}` {d.get('code')} {d.get('beta')}" for d in s.check_not_audit]
             out.append("")
         if s.audit_not_check:
-            out.append("Audit uses that check --select ALL says nothing about (neither at the line nor as a related "
-                       "location): " + ", ".join(f"`{u['path']}:{u['line']}` {u['name']}" for u in s.audit_not_check))
+            out.append(
+                "Audit uses that check --select ALL says nothing about (neither at the line nor as a related "
+                "location): " + ", ".join(f"`{u['path']}:{u['line']}` {u['name']}" for u in s.audit_not_check)
+            )
             out.append("")
         if s.fix_hazards:
             out.append("Fix hazards (`--diff --unsafe-fixes`):")
@@ -425,12 +471,18 @@ def tool_commit(tool: list[str], override: str | None) -> str:
     if override:
         return override
     try:
-        proc = subprocess.run([sys.executable, "-c", "import beta_lint, os; print(os.path.dirname(beta_lint.__file__))"],
-                              capture_output=True, text=True, timeout=60, cwd=WORK)  # not this checkout
+        proc = subprocess.run(
+            [sys.executable, "-c", "import beta_lint, os; print(os.path.dirname(beta_lint.__file__))"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=WORK,
+        )  # not this checkout
         folder = proc.stdout.strip()
         if folder:
-            rev = subprocess.run(["git", "-C", folder, "rev-parse", "--short", "HEAD"], capture_output=True,
-                                 text=True, timeout=60)
+            rev = subprocess.run(
+                ["git", "-C", folder, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=60
+            )
             if rev.returncode == 0:
                 return rev.stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
@@ -440,8 +492,11 @@ def tool_commit(tool: list[str], override: str | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--beta-lint", default=f"{shlex.quote(sys.executable)} -m beta_lint",
-                        help="the linter command (default: this Python's -m beta_lint)")
+    parser.add_argument(
+        "--beta-lint",
+        default=f"{shlex.quote(sys.executable)} -m beta_lint",
+        help="the linter command (default: this Python's -m beta_lint)",
+    )
     parser.add_argument("--packages", help="comma-separated package names (default: all)")
     parser.add_argument("--tool-commit", help="the beta-lint commit to record (default: git of the imported beta_lint)")
     parser.add_argument("--no-write", action="store_true", help="do not write results.md")
