@@ -218,6 +218,22 @@ def test_an_unused_suppression_far_from_any_beta_is_still_reported(monkeypatch: 
     assert sliced == whole
 
 
+def test_another_linters_noqa_keeps_nothing_and_ours_still_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pydantic-ai's openai.py: another linter's noqa (C901) on long methods kept 7,294 of 7,555 lines for libcst.
+    body = "".join(f"        x_{j} = {j}\n" for j in range(30))
+    methods = "".join(f"    def method_{i}(self):  # noqa: C901\n{body}" for i in range(20))
+    text = f"import anthropic\n\n\nclass Model:\n{methods}\n\nBETAS = ['files-api-2025-04-14']\n"
+    kept = _kept_precise(text)
+    assert "method_" not in kept and "BETAS" in kept
+    whole, sliced = _both_every_rule(text, monkeypatch)
+    assert sliced == whole
+    ours = text.replace("def method_3(self):  # noqa: C901", "def method_3(self):  # noqa: bl102")
+    assert "method_3" in _kept_precise(ours) and "method_4" not in _kept_precise(ours)
+    whole, sliced = _both_every_rule(ours, monkeypatch)
+    assert [d.code for d in whole[0]] == ["BL901", "BL101"]  # type: ignore[index]
+    assert sliced == whole
+
+
 @pytest.mark.parametrize("path", _python_files(), ids=lambda p: str(p.relative_to(HERE)))
 def test_sliced_equals_whole_on_corpus_with_every_rule(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text, _ = decode_python(path.read_bytes())
