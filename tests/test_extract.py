@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import ast as python_ast
+
+import hypothesis
+import libcst as cst
 import pytest
 from conftest import extract, names
+
+from beta_lint.python.literals import evaluated
 
 
 def usages_named(code: str, name: str) -> list[tuple[int, int]]:
@@ -284,3 +290,24 @@ def test_sdk_receivers_are_resolved_through_aliases_factories_and_typed_paramete
         ("beta.messages.create", "/v1/messages", "bedrock"),
         ("beta.messages.count_tokens", "/v1/messages/count_tokens", "anthropic"),
     }
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(
+    body=hypothesis.strategies.text(alphabet="ab-é\\\r\n\t'\"{}0", max_size=12),
+    prefix=hypothesis.strategies.sampled_from(["", "r", "u", "R", "b", "rb"]),
+    quote=hypothesis.strategies.sampled_from(["'", '"', "'''", '"""']),
+)
+def test_a_string_literals_value_is_what_python_gives(body: str, prefix: str, quote: str) -> None:
+    # literals.evaluated skips libcst's evaluation (a compile per literal) for plain bodies.
+    source = f"{prefix}{quote}{body}{quote}\n"
+    if prefix in ("b", "rb") and not body.isascii():
+        return
+    try:
+        expected = python_ast.literal_eval(source)
+        node = cst.parse_module(source).body[0].body[0].value  # type: ignore[attr-defined]
+    except (SyntaxError, ValueError, cst.ParserSyntaxError):
+        return
+    if not isinstance(node, cst.SimpleString):
+        return
+    assert evaluated(node) == expected

@@ -24,6 +24,12 @@ class InvalidLiteral(ValueError):
 
 
 def evaluated(node: cst.SimpleString | cst.ConcatenatedString) -> str | bytes | None:
+    if isinstance(node, cst.SimpleString) and "b" not in node.prefix.lower():
+        # Without a backslash or a carriage return (which Python's tokenizer turns into a
+        # newline) a str literal's value is its body: libcst's evaluated_value compiles it.
+        body = node.raw_value
+        if "\\" not in body and "\r" not in body:
+            return body
     try:
         return node.evaluated_value
     except (SyntaxError, ValueError, UnicodeError) as error:
