@@ -6,6 +6,7 @@ import os
 import signal
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -102,3 +103,64 @@ def test_no_child_outlives_the_run() -> None:
     import multiprocessing
 
     assert multiprocessing.active_children() == []
+
+
+class _Interrupted(Exception):
+    pass
+
+
+def _write_slowly(item: str) -> str:
+    """A worker's write: marked uninterrupted, as fix/write.py marks it; `item` is a folder."""
+    from beta_lint.files.isolation import uninterrupted
+
+    folder = Path(item)
+    with uninterrupted():
+        (folder / "started").write_text(str(os.getpid()))
+        time.sleep(1.0)
+        (folder / "done").write_text("")
+    return item
+
+
+def _work_slowly(item: str) -> str:
+    (Path(item) / "started").write_text(str(os.getpid()))
+    time.sleep(60)
+    return item
+
+
+def _interrupt_once_started(folder: Path) -> None:
+    """Raise _Interrupted in the parent (as Ctrl-C raises KeyboardInterrupt) once the child has begun."""
+
+    def check(signum: int, frame: object) -> None:
+        if (folder / "started").exists():
+            raise _Interrupted
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+
+    signal.signal(signal.SIGALRM, check)
+    signal.setitimer(signal.ITIMER_REAL, 0.05)
+
+
+@pytest.mark.parametrize("gentle", [True, False])
+def test_a_stopped_run_lets_a_gentle_child_finish_its_uninterrupted_section(tmp_path: Path, gentle: bool) -> None:
+    previous = signal.getsignal(signal.SIGALRM)
+    _interrupt_once_started(tmp_path)
+    try:
+        with pytest.raises(_Interrupted):
+            list(supervised_map([str(tmp_path)], _write_slowly, 1, None, gentle=gentle))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    # Gentle: the section ran to its end before the run stopped. Otherwise the child was killed in it.
+    assert (tmp_path / "done").exists() == gentle
+
+
+def test_a_gentle_child_outside_a_section_stops_at_once(tmp_path: Path) -> None:
+    previous = signal.getsignal(signal.SIGALRM)
+    _interrupt_once_started(tmp_path)
+    start = time.monotonic()
+    try:
+        with pytest.raises(_Interrupted):
+            list(supervised_map([str(tmp_path)], _work_slowly, 1, None, gentle=True))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - start < 8  # not the 60 s of the item, nor the 10 s wait for a write

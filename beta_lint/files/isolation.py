@@ -9,17 +9,23 @@ Children are forked once per run (not per item) and fed one item at a time, so t
 always knows which item a dead or late child was working on; a replacement child takes the
 rest. Forking after the parent has loaded libcst and read the files means children share both
 without copying or pickling them.
+
+A child that writes (fixes run here too) marks each write `uninterrupted()`. With `gentle`, a
+run that stops early (Ctrl-C, an error) asks its busy children to stop with SIGTERM instead of
+killing them: a child stops at once outside such a section, and after it (and its reply) inside
+one, so a write is never cut in half and never leaves its temporary file behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import os
 import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -75,6 +81,8 @@ _PR_SET_PDEATHSIG = 1
 # more becomes a BL999 naming this limit instead of swapping the machine to a halt (a 50 MB
 # file grew to 18.6 GB before it was capped).
 WORKER_MEMORY_BYTES = 3 << 30
+# How long a busy child asked to stop (gentle mode) gets to finish its write before it is killed.
+_STOP_WAIT = 10.0
 
 
 def _cap_memory() -> None:
@@ -109,28 +117,71 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+class _Stop(BaseException):
+    """Raised in a child by SIGTERM outside an uninterrupted section: it stops where it is."""
+
+
+@dataclass
+class _StopState:
+    depth: int = 0  # nested uninterrupted sections being run
+    asked: bool = False  # a stop arrived during one: honoured once the item is answered
+
+
+_STOP = _StopState()
+
+
+def _on_stop(signum: int, frame: object) -> None:
+    _STOP.asked = True
+    if not _STOP.depth:
+        raise _Stop
+
+
+@contextlib.contextmanager
+def uninterrupted() -> Iterator[None]:
+    """A section a stopping child finishes first (a file write: its temporary file, the swap,
+    the check after it). Only SIGKILL cuts it, which the parent sends when it must: the child
+    crashed, or did not stop within _STOP_WAIT. Outside a child it changes nothing."""
+    _STOP.depth += 1
+    try:
+        yield
+    finally:
+        _STOP.depth -= 1
+
+
 def _serve(
     connection: Connection, work: Callable[[Item], object], prepare: Callable[[], None] | None, parent: int
 ) -> None:
     # A child must not run the parent's handlers (an interrupted run is the parent's to report),
     # nor dump a traceback when the parser crashes: the parent reports that as a BL999.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_stop)
     faulthandler.disable()
     _die_with_parent(parent)
+    try:
+        _answer(connection, work, prepare)
+    except _Stop:
+        return  # asked to stop between items, or in the middle of one that writes nothing
+
+
+def _answer(connection: Connection, work: Callable[[Item], object], prepare: Callable[[], None] | None) -> None:
     try:
         if prepare is not None:
             prepare()  # before asking for work: loading libcst must not count against a file's time
         _cap_memory()
+    except _Stop:
+        raise
     except BaseException as error:
         connection.send(("error", _picklable(error)))
         return
     connection.send(("ready", None))
-    while True:
+    while not _STOP.asked:
         message = connection.recv()
         if message is None:
             return
         try:
             reply: tuple[str, object] = ("ok", work(message))
+        except _Stop:
+            raise
         except BaseException as error:  # every failure goes back to the parent
             reply = ("error", _picklable(error))
         connection.send(reply)
@@ -152,7 +203,8 @@ def supervised_map(
     jobs: int,
     deadline: float | None,
     prepare: Callable[[], None] | None = None,
-) -> Iterator[tuple[Item, Result | Lost]]:
+    gentle: bool = False,
+) -> Generator[tuple[Item, Result | Lost], None, None]:
     """(item, result) for every item, in completion order; `Lost` when the child died or took
     longer than `deadline` seconds on the item. An exception raised by `work` is raised here
     as ChildError once the children are stopped.
@@ -160,7 +212,8 @@ def supervised_map(
     `items` is consumed lazily, and the first child starts with the first item: the caller's
     own work in producing items (reading, prefiltering) overlaps the children's. Items are
     sent to the children through pipes, so they must pickle, and never be None (a child
-    holding None is idle). `prepare` runs once in each child.
+    holding None is idle). `prepare` runs once in each child. With `gentle`, a run that stops
+    early asks its busy children to stop (SIGTERM) and waits for them (see `uninterrupted`).
     """
     import multiprocessing  # loaded only when some file needs parsing
     from multiprocessing.connection import wait
@@ -203,6 +256,12 @@ def supervised_map(
                 child.connection.send(child.item)
 
     def retire(child: _Child[Item], kill: bool) -> None:
+        if kill and gentle and child.ready and child.process.pid is not None:
+            try:
+                os.kill(child.process.pid, signal.SIGTERM)  # it finishes a write it is in, then stops
+            except OSError:
+                pass
+            child.process.join(_STOP_WAIT)
         if kill:
             child.process.kill()
         else:
