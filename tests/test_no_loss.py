@@ -589,6 +589,26 @@ def _state(pid: int) -> str:
         return "gone"
 
 
+# ---------------------------------------------------------------- limits: memory
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the cap is RLIMIT_AS in a forked worker")
+def test_file_over_the_workers_memory_limit_is_a_bl999_naming_it_and_the_run_goes_on(project: Path) -> None:
+    from beta_lint.files.isolation import MEMORY_ENV
+
+    # libcst needs some 400 MB for a 100,000-element list; a worker capped at 64 MiB above its
+    # size at start cannot hold it (without the cap it parses, then runs past file-timeout).
+    (project / "big.py").write_text(HEAD + "DATA = [" + "1, " * 100_000 + "]\n" + CALL)
+    (project / "z.py").write_bytes(BAD)
+    result = run_cli("check", "--output-format", "concise", "--no-cache", ".", cwd=project, env={MEMORY_ENV: "64"})
+    assert result.returncode == 1, result.stderr
+    assert "big.py:1:1: BL999 skipped: needs more than a worker's memory limit (64 MiB) to check" in result.stdout
+    assert "z.py:4:" in result.stdout  # the next file is still checked
+    # libcst's native parser prints "memory allocation of N bytes failed" and a backtrace as it
+    # aborts: that is the BL999 above, not noise on the terminal.
+    assert result.stderr == ""
+
+
 # ---------------------------------------------------------------- files swapped between phases
 
 

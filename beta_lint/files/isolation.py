@@ -23,11 +23,12 @@ import faulthandler
 import os
 import signal
 import sys
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import IO, TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     import multiprocessing.process
@@ -50,6 +51,7 @@ class Lost:
 
     reason: str
     timed_out: bool = False
+    out_of_memory: bool = False  # it hit the worker's memory limit (see worker_memory_limit)
 
 
 class ChildError(Exception):
@@ -71,6 +73,7 @@ def can_isolate() -> bool:
 class _Child(Generic[Item]):
     process: multiprocessing.process.BaseProcess
     connection: Connection
+    log: IO[bytes]  # the child's standard error (see _serve)
     ready: bool = False  # has loaded what `prepare` loads and asked for work
     item: Item | None = None  # what it is working on
     started: float = 0.0
@@ -81,8 +84,21 @@ _PR_SET_PDEATHSIG = 1
 # more becomes a BL999 naming this limit instead of swapping the machine to a halt (a 50 MB
 # file grew to 18.6 GB before it was capped).
 WORKER_MEMORY_BYTES = 3 << 30
+# Overrides the limit, in MiB (for the tests, which need a file to hit it; not a user setting).
+MEMORY_ENV = "BETA_LINT_WORKER_MEMORY_MB"
 # How long a busy child asked to stop (gentle mode) gets to finish its write before it is killed.
 _STOP_WAIT = 10.0
+
+
+def worker_memory_limit() -> int:
+    """The bytes a worker may add to its address space: WORKER_MEMORY_BYTES unless overridden."""
+    value = os.environ.get(MEMORY_ENV, "")
+    return int(value) << 20 if value.isdigit() and int(value) > 0 else WORKER_MEMORY_BYTES
+
+
+def describe_memory_limit() -> str:
+    limit = worker_memory_limit()
+    return f"{limit >> 30} GiB" if limit % (1 << 30) == 0 else f"{limit >> 20} MiB"
 
 
 def _cap_memory() -> None:
@@ -95,7 +111,7 @@ def _cap_memory() -> None:
             pages = int(handle.read().split()[0])
         current = pages * os.sysconf("SC_PAGE_SIZE")
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        wanted = current + WORKER_MEMORY_BYTES
+        wanted = current + worker_memory_limit()
         if hard != resource.RLIM_INFINITY:
             wanted = min(wanted, hard)
         resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
@@ -149,10 +165,13 @@ def uninterrupted() -> Iterator[None]:
 
 
 def _serve(
-    connection: Connection, work: Callable[[Item], object], prepare: Callable[[], None] | None, parent: int
+    connection: Connection, work: Callable[[Item], object], prepare: Callable[[], None] | None, parent: int, log: int
 ) -> None:
     # A child must not run the parent's handlers (an interrupted run is the parent's to report),
-    # nor dump a traceback when the parser crashes: the parent reports that as a BL999.
+    # nor dump a traceback when the parser crashes: the parent reports that as a BL999. Its
+    # standard error goes to `log`, which the parent reads: libcst's native parser, out of memory,
+    # prints "memory allocation of N bytes failed" and a backtrace, then aborts.
+    os.dup2(log, 2)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_stop)
     faulthandler.disable()
@@ -182,6 +201,8 @@ def _answer(connection: Connection, work: Callable[[Item], object], prepare: Cal
             reply: tuple[str, object] = ("ok", work(message))
         except _Stop:
             raise
+        except MemoryError:
+            reply = ("memory", None)  # freed by now: the item is lost, the child goes on
         except BaseException as error:  # every failure goes back to the parent
             reply = ("error", _picklable(error))
         connection.send(reply)
@@ -230,10 +251,13 @@ def supervised_map(
             if stream is not None:  # None: started with that descriptor closed
                 stream.flush()  # a forked child must not write the parent's buffered output again
         parent_end, child_end = context.Pipe()
-        process = context.Process(target=_serve, args=(child_end, work, prepare, os.getpid()), daemon=True)
+        log = tempfile.TemporaryFile()
+        process = context.Process(
+            target=_serve, args=(child_end, work, prepare, os.getpid(), log.fileno()), daemon=True
+        )
         process.start()
         child_end.close()
-        return _Child(process, parent_end)
+        return _Child(process, parent_end, log)
 
     def pull() -> None:
         """Take the next item into the queue, starting a child if none is free for it."""
@@ -255,7 +279,8 @@ def supervised_map(
                 child.started = time.monotonic()
                 child.connection.send(child.item)
 
-    def retire(child: _Child[Item], kill: bool) -> None:
+    def retire(child: _Child[Item], kill: bool) -> bytes:
+        """Stop a child; what it wrote to standard error (passed on unless it was killed)."""
         if kill and gentle and child.ready and child.process.pid is not None:
             try:
                 os.kill(child.process.pid, signal.SIGTERM)  # it finishes a write it is in, then stops
@@ -271,6 +296,15 @@ def supervised_map(
                 pass
         child.process.join()
         child.connection.close()
+        said = _read_log(child.log)
+        if said and not kill:  # nothing a child says is lost; what a crash said is in its BL999
+            sys.stderr.flush()
+            try:
+                os.write(2, said)
+            except OSError:
+                pass
+        child.log.close()
+        return said
 
     def handle(timeout: float | None) -> Iterator[tuple[Item, Result | Lost]]:
         ready = set(wait([child.connection for child in children], timeout))
@@ -281,12 +315,15 @@ def supervised_map(
                 try:
                     status, value = child.connection.recv()
                 except (EOFError, OSError):
-                    retire(child, kill=True)
+                    said = retire(child, kill=True)
                     children[position] = start()
                     if held is not None:
-                        yield held, Lost(_death(child.process.exitcode))
+                        yield held, _death(child.process.exitcode, said)
                     continue
                 child.ready, child.item = True, None
+                if status == "memory" and held is not None:
+                    yield held, _out_of_memory()
+                    continue
                 if status == "error":
                     assert isinstance(value, BaseException)
                     raise ChildError(held, value)
@@ -318,7 +355,28 @@ def supervised_map(
                 retire(child, kill=child.item is not None or not child.ready)
 
 
-def _death(exitcode: int | None) -> str:
+def _out_of_memory() -> Lost:
+    return Lost(f"needs more than a worker's memory limit ({describe_memory_limit()})", out_of_memory=True)
+
+
+_LOG_LIMIT = 64 * 1024
+
+
+def _read_log(log: IO[bytes]) -> bytes:
+    try:
+        log.seek(0)
+        return log.read(_LOG_LIMIT)
+    except (OSError, ValueError):
+        return b""
+
+
+def _death(exitcode: int | None, said: bytes) -> Lost:
+    if b"memory allocation of" in said:  # the native parser's own words before it aborts
+        return _out_of_memory()
+    return Lost(_reason(exitcode))
+
+
+def _reason(exitcode: int | None) -> str:
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
