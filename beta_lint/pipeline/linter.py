@@ -99,7 +99,7 @@ class Linter:
         import beta_lint.python.extract  # noqa: F401  (loading libcst must not count against the file's time)
 
         try:
-            with _time_limit(self.file_timeout):
+            with time_limit(self.file_timeout):
                 result = self.lint_source(source)
         except FileTimeout:
             return self._timed_out(path)
@@ -290,7 +290,7 @@ class FileTimeout(Exception):
 
 
 @contextlib.contextmanager
-def _time_limit(seconds: float | None) -> Iterator[None]:
+def time_limit(seconds: float | None) -> Iterator[None]:
     """Interrupt a file that takes too long: one pathological file must not stall a hook.
 
     Uses an interval timer, so only in the main thread of a process (workers included).
