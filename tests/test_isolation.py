@@ -209,3 +209,13 @@ def test_a_native_allocation_failure_is_reported_as_the_memory_limit(capfd: pyte
 def test_what_a_child_writes_to_standard_error_is_passed_on(capfd: pytest.CaptureFixture[str]) -> None:
     assert _run(["talk"], 1, work=_allocate) == {0: "TALK"}
     assert "a warning from the child" in capfd.readouterr().err
+
+
+def test_without_a_temporary_folder_children_still_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    def refuse() -> None:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
+    assert _run(["a", "crash", "b"], 1) == {0: "A", 1: Lost("the parser crashed (SIGSEGV)"), 2: "B"}

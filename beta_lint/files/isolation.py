@@ -73,7 +73,7 @@ def can_isolate() -> bool:
 class _Child(Generic[Item]):
     process: multiprocessing.process.BaseProcess
     connection: Connection
-    log: IO[bytes]  # the child's standard error (see _serve)
+    log: IO[bytes] | None  # the child's standard error (see _serve); None: it shares the parent's
     ready: bool = False  # has loaded what `prepare` loads and asked for work
     item: Item | None = None  # what it is working on
     started: float = 0.0
@@ -165,13 +165,18 @@ def uninterrupted() -> Iterator[None]:
 
 
 def _serve(
-    connection: Connection, work: Callable[[Item], object], prepare: Callable[[], None] | None, parent: int, log: int
+    connection: Connection,
+    work: Callable[[Item], object],
+    prepare: Callable[[], None] | None,
+    parent: int,
+    log: int | None,
 ) -> None:
     # A child must not run the parent's handlers (an interrupted run is the parent's to report),
     # nor dump a traceback when the parser crashes: the parent reports that as a BL999. Its
     # standard error goes to `log`, which the parent reads: libcst's native parser, out of memory,
     # prints "memory allocation of N bytes failed" and a backtrace, then aborts.
-    os.dup2(log, 2)
+    if log is not None:
+        os.dup2(log, 2)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_stop)
     faulthandler.disable()
@@ -251,10 +256,12 @@ def supervised_map(
             if stream is not None:  # None: started with that descriptor closed
                 stream.flush()  # a forked child must not write the parent's buffered output again
         parent_end, child_end = context.Pipe()
-        log = tempfile.TemporaryFile()
-        process = context.Process(
-            target=_serve, args=(child_end, work, prepare, os.getpid(), log.fileno()), daemon=True
-        )
+        try:
+            log: IO[bytes] | None = tempfile.TemporaryFile()
+        except OSError:  # no writable temporary folder: the child writes to the run's stderr
+            log = None
+        fd = log.fileno() if log is not None else None
+        process = context.Process(target=_serve, args=(child_end, work, prepare, os.getpid(), fd), daemon=True)
         process.start()
         child_end.close()
         return _Child(process, parent_end, log)
@@ -296,6 +303,8 @@ def supervised_map(
                 pass
         child.process.join()
         child.connection.close()
+        if child.log is None:
+            return b""
         said = _read_log(child.log)
         if said and not kill:  # nothing a child says is lost; what a crash said is in its BL999
             sys.stderr.flush()
