@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -26,14 +27,13 @@ def _work(item: str) -> str:
     return item.upper()
 
 
-def _run(items: list[str], jobs: int, deadline: float | None = None) -> dict[int, str | Lost]:
+def _run(
+    items: list[str], jobs: int, deadline: float | None = None, work: Callable[[str], str] | None = None
+) -> dict[int, str | Lost]:
     numbered = [f"{index}:{item}" for index, item in enumerate(items)]
-    results = supervised_map(numbered, _numbered_work, jobs, deadline)
+    chosen = work or _work
+    results = supervised_map(numbered, lambda item: chosen(item.split(":", 1)[1]), jobs, deadline)
     return {int(item.split(":")[0]): result for item, result in results}
-
-
-def _numbered_work(item: str) -> str:
-    return _work(item.split(":", 1)[1])
 
 
 @pytest.mark.parametrize("jobs", [1, 2, 4])
@@ -102,3 +102,120 @@ def test_no_child_outlives_the_run() -> None:
     import multiprocessing
 
     assert multiprocessing.active_children() == []
+
+
+class _Interrupted(Exception):
+    pass
+
+
+def _write_slowly(item: str) -> str:
+    """A worker's write: marked uninterrupted, as fix/write.py marks it; `item` is a folder."""
+    from beta_lint.files.isolation import uninterrupted
+
+    folder = Path(item)
+    with uninterrupted():
+        (folder / "started").write_text(str(os.getpid()))
+        time.sleep(1.0)
+        (folder / "done").write_text("")
+    return item
+
+
+def _work_slowly(item: str) -> str:
+    (Path(item) / "started").write_text(str(os.getpid()))
+    time.sleep(60)
+    return item
+
+
+def _interrupt_once_started(folder: Path) -> None:
+    """Raise _Interrupted in the parent (as Ctrl-C raises KeyboardInterrupt) once the child has begun."""
+
+    def check(signum: int, frame: object) -> None:
+        if (folder / "started").exists():
+            raise _Interrupted
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+
+    signal.signal(signal.SIGALRM, check)
+    signal.setitimer(signal.ITIMER_REAL, 0.05)
+
+
+@pytest.mark.parametrize("gentle", [True, False])
+def test_a_stopped_run_lets_a_gentle_child_finish_its_uninterrupted_section(tmp_path: Path, gentle: bool) -> None:
+    previous = signal.getsignal(signal.SIGALRM)
+    _interrupt_once_started(tmp_path)
+    try:
+        with pytest.raises(_Interrupted):
+            list(supervised_map([str(tmp_path)], _write_slowly, 1, None, gentle=gentle))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    # Gentle: the section ran to its end before the run stopped. Otherwise the child was killed in it.
+    assert (tmp_path / "done").exists() == gentle
+
+
+def test_a_gentle_child_outside_a_section_stops_at_once(tmp_path: Path) -> None:
+    previous = signal.getsignal(signal.SIGALRM)
+    _interrupt_once_started(tmp_path)
+    start = time.monotonic()
+    try:
+        with pytest.raises(_Interrupted):
+            list(supervised_map([str(tmp_path)], _work_slowly, 1, None, gentle=True))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - start < 8  # not the 60 s of the item, nor the 10 s wait for a write
+
+
+def _allocate(item: str) -> str:
+    if item == "huge":
+        block = bytearray(400 << 20)  # 400 MiB at once: over a 64 MiB cap
+        return str(len(block))
+    if item == "native-oom":  # what libcst's native parser does when an allocation fails
+        os.write(2, b"memory allocation of 540688 bytes failed\nstack backtrace:\n")
+        os.abort()
+    if item == "abort":
+        os.abort()
+    if item == "talk":
+        os.write(2, b"a warning from the child\n")
+    return item.upper()
+
+
+def test_the_memory_cap_stops_an_item_and_the_child_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    from beta_lint.files.isolation import MEMORY_ENV
+
+    monkeypatch.setenv(MEMORY_ENV, "64")
+    results = _run(["a", "huge", "b"], 1, work=_allocate)
+    assert results[1] == Lost("needs more than a worker's memory limit (64 MiB)", out_of_memory=True)
+    assert (results[0], results[2]) == ("A", "B")
+
+
+def test_the_default_memory_cap_is_3_gib(monkeypatch: pytest.MonkeyPatch) -> None:
+    from beta_lint.files.isolation import MEMORY_ENV, describe_memory_limit, worker_memory_limit
+
+    monkeypatch.delenv(MEMORY_ENV, raising=False)
+    assert (worker_memory_limit(), describe_memory_limit()) == (3 << 30, "3 GiB")
+    monkeypatch.setenv(MEMORY_ENV, "not a number")
+    assert worker_memory_limit() == 3 << 30
+
+
+def test_a_native_allocation_failure_is_reported_as_the_memory_limit(capfd: pytest.CaptureFixture[str]) -> None:
+    results = _run(["native-oom", "abort", "a"], 1, work=_allocate)
+    assert results[0].out_of_memory  # type: ignore[union-attr]
+    assert "memory limit" in results[0].reason  # type: ignore[union-attr]
+    assert results[1] == Lost("the parser crashed (SIGABRT)")
+    assert results[2] == "A"
+    assert "memory allocation" not in capfd.readouterr().err  # the crash is told once, in its result
+
+
+def test_what_a_child_writes_to_standard_error_is_passed_on(capfd: pytest.CaptureFixture[str]) -> None:
+    assert _run(["talk"], 1, work=_allocate) == {0: "TALK"}
+    assert "a warning from the child" in capfd.readouterr().err
+
+
+def test_without_a_temporary_folder_children_still_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    def refuse() -> None:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
+    assert _run(["a", "crash", "b"], 1) == {0: "A", 1: Lost("the parser crashed (SIGSEGV)"), 2: "B"}

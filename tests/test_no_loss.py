@@ -589,6 +589,49 @@ def _state(pid: int) -> str:
         return "gone"
 
 
+# ---------------------------------------------------------------- limits: memory and size
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the cap is RLIMIT_AS in a forked worker")
+def test_file_over_the_workers_memory_limit_is_a_bl999_naming_it_and_the_run_goes_on(project: Path) -> None:
+    from beta_lint.files.isolation import MEMORY_ENV
+
+    # libcst needs some 400 MB for a 100,000-element list; a worker capped at 64 MiB above its
+    # size at start cannot hold it (without the cap it parses, then runs past file-timeout).
+    (project / "big.py").write_text(HEAD + "DATA = [" + "1, " * 100_000 + "]\n" + CALL)
+    (project / "z.py").write_bytes(BAD)
+    result = run_cli("check", "--output-format", "concise", "--no-cache", ".", cwd=project, env={MEMORY_ENV: "64"})
+    assert result.returncode == 1, result.stderr
+    assert "big.py:1:1: BL999 skipped: needs more than a worker's memory limit (64 MiB) to check" in result.stdout
+    assert "z.py:4:" in result.stdout  # the next file is still checked
+    # libcst's native parser prints "memory allocation of N bytes failed" and a backtrace as it
+    # aborts: that is the BL999 above, not noise on the terminal.
+    assert result.stderr == ""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the cap is RLIMIT_AS in a forked worker")
+def test_million_line_file_reports_its_betas_within_a_bounded_worker(project: Path) -> None:
+    """A 1M-line file (9.9 MB, under max-file-size) with a beta on its first and last lines, and a
+    200-dash comment: one of the shapes that sends a file to CPython's pre-check. The pre-check
+    compiled all of it (13 s, 2.5 GB): past file-timeout, the betas lost. It now sees the slice."""
+    from beta_lint.files.isolation import MEMORY_ENV
+
+    ga = 'client.beta.messages.create(model="m", max_tokens=1, messages=[], betas=["prompt-caching-2024-07-31"])\n'
+    body = "".join(f"x_{i % 1000} = {i % 7}\n" for i in range(1_000_000))
+    (project / "huge.py").write_text(HEAD + ga + "# " + "-" * 200 + "\n" + body + ga)
+    assert (project / "huge.py").stat().st_size < 10 * 1024 * 1024  # max-file-size
+    # The time the slicer takes on a million statements is not this test's concern (60 s here);
+    # the memory is: a worker capped at 1.5 GiB must hold the file.
+    (project / "beta-lint.toml").write_text("file-timeout = 60\n")
+    result = run_cli(
+        "check", "--output-format", "concise", "--no-cache", "huge.py", cwd=project, env={MEMORY_ENV: "1536"}
+    )
+    assert "BL999" not in result.stdout, result.stdout
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("huge.py:4:75: BL101") for line in lines), result.stdout
+    assert any(line.startswith("huge.py:1000006:75: BL101") for line in lines), result.stdout
+
+
 # ---------------------------------------------------------------- files swapped between phases
 
 

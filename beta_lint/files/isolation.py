@@ -9,19 +9,26 @@ Children are forked once per run (not per item) and fed one item at a time, so t
 always knows which item a dead or late child was working on; a replacement child takes the
 rest. Forking after the parent has loaded libcst and read the files means children share both
 without copying or pickling them.
+
+A child that writes (fixes run here too) marks each write `uninterrupted()`. With `gentle`, a
+run that stops early (Ctrl-C, an error) asks its busy children to stop with SIGTERM instead of
+killing them: a child stops at once outside such a section, and after it (and its reply) inside
+one, so a write is never cut in half and never leaves its temporary file behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import os
 import signal
 import sys
+import tempfile
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import IO, TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     import multiprocessing.process
@@ -44,6 +51,7 @@ class Lost:
 
     reason: str
     timed_out: bool = False
+    out_of_memory: bool = False  # it hit the worker's memory limit (see worker_memory_limit)
 
 
 class ChildError(Exception):
@@ -65,6 +73,7 @@ def can_isolate() -> bool:
 class _Child(Generic[Item]):
     process: multiprocessing.process.BaseProcess
     connection: Connection
+    log: IO[bytes] | None  # the child's standard error (see _serve); None: it shares the parent's
     ready: bool = False  # has loaded what `prepare` loads and asked for work
     item: Item | None = None  # what it is working on
     started: float = 0.0
@@ -75,6 +84,21 @@ _PR_SET_PDEATHSIG = 1
 # more becomes a BL999 naming this limit instead of swapping the machine to a halt (a 50 MB
 # file grew to 18.6 GB before it was capped).
 WORKER_MEMORY_BYTES = 3 << 30
+# Overrides the limit, in MiB (for the tests, which need a file to hit it; not a user setting).
+MEMORY_ENV = "BETA_LINT_WORKER_MEMORY_MB"
+# How long a busy child asked to stop (gentle mode) gets to finish its write before it is killed.
+_STOP_WAIT = 10.0
+
+
+def worker_memory_limit() -> int:
+    """The bytes a worker may add to its address space: WORKER_MEMORY_BYTES unless overridden."""
+    value = os.environ.get(MEMORY_ENV, "")
+    return int(value) << 20 if value.isdigit() and int(value) > 0 else WORKER_MEMORY_BYTES
+
+
+def describe_memory_limit() -> str:
+    limit = worker_memory_limit()
+    return f"{limit >> 30} GiB" if limit % (1 << 30) == 0 else f"{limit >> 20} MiB"
 
 
 def _cap_memory() -> None:
@@ -87,7 +111,7 @@ def _cap_memory() -> None:
             pages = int(handle.read().split()[0])
         current = pages * os.sysconf("SC_PAGE_SIZE")
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        wanted = current + WORKER_MEMORY_BYTES
+        wanted = current + worker_memory_limit()
         if hard != resource.RLIM_INFINITY:
             wanted = min(wanted, hard)
         resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
@@ -109,28 +133,81 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+class _Stop(BaseException):
+    """Raised in a child by SIGTERM outside an uninterrupted section: it stops where it is."""
+
+
+@dataclass
+class _StopState:
+    depth: int = 0  # nested uninterrupted sections being run
+    asked: bool = False  # a stop arrived during one: honoured once the item is answered
+
+
+_STOP = _StopState()
+
+
+def _on_stop(signum: int, frame: object) -> None:
+    _STOP.asked = True
+    if not _STOP.depth:
+        raise _Stop
+
+
+@contextlib.contextmanager
+def uninterrupted() -> Iterator[None]:
+    """A section a stopping child finishes first (a file write: its temporary file, the swap,
+    the check after it). Only SIGKILL cuts it, which the parent sends when it must: the child
+    crashed, or did not stop within _STOP_WAIT. Outside a child it changes nothing."""
+    _STOP.depth += 1
+    try:
+        yield
+    finally:
+        _STOP.depth -= 1
+
+
 def _serve(
-    connection: Connection, work: Callable[[Item], object], prepare: Callable[[], None] | None, parent: int
+    connection: Connection,
+    work: Callable[[Item], object],
+    prepare: Callable[[], None] | None,
+    parent: int,
+    log: int | None,
 ) -> None:
     # A child must not run the parent's handlers (an interrupted run is the parent's to report),
-    # nor dump a traceback when the parser crashes: the parent reports that as a BL999.
+    # nor dump a traceback when the parser crashes: the parent reports that as a BL999. Its
+    # standard error goes to `log`, which the parent reads: libcst's native parser, out of memory,
+    # prints "memory allocation of N bytes failed" and a backtrace, then aborts.
+    if log is not None:
+        os.dup2(log, 2)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_stop)
     faulthandler.disable()
     _die_with_parent(parent)
+    try:
+        _answer(connection, work, prepare)
+    except _Stop:
+        return  # asked to stop between items, or in the middle of one that writes nothing
+
+
+def _answer(connection: Connection, work: Callable[[Item], object], prepare: Callable[[], None] | None) -> None:
     try:
         if prepare is not None:
             prepare()  # before asking for work: loading libcst must not count against a file's time
         _cap_memory()
+    except _Stop:
+        raise
     except BaseException as error:
         connection.send(("error", _picklable(error)))
         return
     connection.send(("ready", None))
-    while True:
+    while not _STOP.asked:
         message = connection.recv()
         if message is None:
             return
         try:
             reply: tuple[str, object] = ("ok", work(message))
+        except _Stop:
+            raise
+        except MemoryError:
+            reply = ("memory", None)  # freed by now: the item is lost, the child goes on
         except BaseException as error:  # every failure goes back to the parent
             reply = ("error", _picklable(error))
         connection.send(reply)
@@ -152,7 +229,8 @@ def supervised_map(
     jobs: int,
     deadline: float | None,
     prepare: Callable[[], None] | None = None,
-) -> Iterator[tuple[Item, Result | Lost]]:
+    gentle: bool = False,
+) -> Generator[tuple[Item, Result | Lost], None, None]:
     """(item, result) for every item, in completion order; `Lost` when the child died or took
     longer than `deadline` seconds on the item. An exception raised by `work` is raised here
     as ChildError once the children are stopped.
@@ -160,7 +238,8 @@ def supervised_map(
     `items` is consumed lazily, and the first child starts with the first item: the caller's
     own work in producing items (reading, prefiltering) overlaps the children's. Items are
     sent to the children through pipes, so they must pickle, and never be None (a child
-    holding None is idle). `prepare` runs once in each child.
+    holding None is idle). `prepare` runs once in each child. With `gentle`, a run that stops
+    early asks its busy children to stop (SIGTERM) and waits for them (see `uninterrupted`).
     """
     import multiprocessing  # loaded only when some file needs parsing
     from multiprocessing.connection import wait
@@ -177,10 +256,15 @@ def supervised_map(
             if stream is not None:  # None: started with that descriptor closed
                 stream.flush()  # a forked child must not write the parent's buffered output again
         parent_end, child_end = context.Pipe()
-        process = context.Process(target=_serve, args=(child_end, work, prepare, os.getpid()), daemon=True)
+        try:
+            log: IO[bytes] | None = tempfile.TemporaryFile()
+        except OSError:  # no writable temporary folder: the child writes to the run's stderr
+            log = None
+        fd = log.fileno() if log is not None else None
+        process = context.Process(target=_serve, args=(child_end, work, prepare, os.getpid(), fd), daemon=True)
         process.start()
         child_end.close()
-        return _Child(process, parent_end)
+        return _Child(process, parent_end, log)
 
     def pull() -> None:
         """Take the next item into the queue, starting a child if none is free for it."""
@@ -202,7 +286,14 @@ def supervised_map(
                 child.started = time.monotonic()
                 child.connection.send(child.item)
 
-    def retire(child: _Child[Item], kill: bool) -> None:
+    def retire(child: _Child[Item], kill: bool) -> bytes:
+        """Stop a child; what it wrote to standard error (passed on unless it was killed)."""
+        if kill and gentle and child.ready and child.process.pid is not None:
+            try:
+                os.kill(child.process.pid, signal.SIGTERM)  # it finishes a write it is in, then stops
+            except OSError:
+                pass
+            child.process.join(_STOP_WAIT)
         if kill:
             child.process.kill()
         else:
@@ -212,6 +303,17 @@ def supervised_map(
                 pass
         child.process.join()
         child.connection.close()
+        if child.log is None:
+            return b""
+        said = _read_log(child.log)
+        if said and not kill:  # nothing a child says is lost; what a crash said is in its BL999
+            sys.stderr.flush()
+            try:
+                os.write(2, said)
+            except OSError:
+                pass
+        child.log.close()
+        return said
 
     def handle(timeout: float | None) -> Iterator[tuple[Item, Result | Lost]]:
         ready = set(wait([child.connection for child in children], timeout))
@@ -222,12 +324,15 @@ def supervised_map(
                 try:
                     status, value = child.connection.recv()
                 except (EOFError, OSError):
-                    retire(child, kill=True)
+                    said = retire(child, kill=True)
                     children[position] = start()
                     if held is not None:
-                        yield held, Lost(_death(child.process.exitcode))
+                        yield held, _death(child.process.exitcode, said)
                     continue
                 child.ready, child.item = True, None
+                if status == "memory" and held is not None:
+                    yield held, _out_of_memory()
+                    continue
                 if status == "error":
                     assert isinstance(value, BaseException)
                     raise ChildError(held, value)
@@ -259,7 +364,28 @@ def supervised_map(
                 retire(child, kill=child.item is not None or not child.ready)
 
 
-def _death(exitcode: int | None) -> str:
+def _out_of_memory() -> Lost:
+    return Lost(f"needs more than a worker's memory limit ({describe_memory_limit()})", out_of_memory=True)
+
+
+_LOG_LIMIT = 64 * 1024
+
+
+def _read_log(log: IO[bytes]) -> bytes:
+    try:
+        log.seek(0)
+        return log.read(_LOG_LIMIT)
+    except (OSError, ValueError):
+        return b""
+
+
+def _death(exitcode: int | None, said: bytes) -> Lost:
+    if b"memory allocation of" in said:  # the native parser's own words before it aborts
+        return _out_of_memory()
+    return Lost(_reason(exitcode))
+
+
+def _reason(exitcode: int | None) -> str:
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name

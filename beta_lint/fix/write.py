@@ -11,6 +11,8 @@
   exchange and the old one checked once more: an edit that landed in between is put back and
   the fix refused. Elsewhere `os.replace` is used after the same check.
 - Nothing is reported as fixed unless this returns.
+- In a worker process, a write is one uninterrupted section: a worker asked to stop (Ctrl-C in
+  the main process) finishes it, temporary file removed or swapped in, before it stops.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import stat
 import tempfile
 from dataclasses import dataclass
 
+from beta_lint.files.isolation import uninterrupted
 from beta_lint.fix.common import FixError
 
 TEMP_PREFIX = ".beta-lint-"
@@ -99,7 +102,8 @@ def write_atomic(path: str, data: bytes, expected: bytes, policy: WritePolicy = 
     except OSError as error:
         raise FixError(f"cannot re-read before writing: {_reason(error)}") from None
     try:
-        _write_checked(target, fd, data, expected, policy)
+        with uninterrupted():  # a worker asked to stop finishes the write (and its cleanup) first
+            _write_checked(target, fd, data, expected, policy)
     finally:
         os.close(fd)
 

@@ -99,7 +99,7 @@ class Linter:
         import beta_lint.python.extract  # noqa: F401  (loading libcst must not count against the file's time)
 
         try:
-            with _time_limit(self.file_timeout):
+            with time_limit(self.file_timeout):
                 result = self.lint_source(source)
         except FileTimeout:
             return self._timed_out(path)
@@ -108,9 +108,9 @@ class Linter:
             reason = f"the text holds {character}, a lone surrogate the parser cannot read"
             return self.failed(path, f"cannot check: {reason}")
         except MemoryError:
-            from beta_lint.files.isolation import WORKER_MEMORY_BYTES
+            from beta_lint.files.isolation import describe_memory_limit
 
-            limit = f"{WORKER_MEMORY_BYTES >> 30} GiB"
+            limit = describe_memory_limit()
             return self.failed(path, f"skipped: needs more than a worker's memory limit ({limit}) to check")
         except (UnicodeError, RecursionError) as error:
             # Text the parser cannot hold (a lone surrogate from an escape codec) or nesting
@@ -227,12 +227,16 @@ class Linter:
         """The BL999 for a file whose checking process crashed or ran out of time."""
         if lost.timed_out:
             return self._timed_out(path)
+        if lost.out_of_memory:
+            return self.failed(path, f"skipped: {lost.reason} to check")
         diagnostic = self.parse_error(path, f"cannot parse: {lost.reason}")
         try:
             source = load_source(path, data if data is not None else read_bytes(path, self.max_file_size))
         except ReadError as error:
             return self.failed(path, str(error))
         for cell in source.cells:
+            if len(cell.text) > prefilter.LIGHT_CHECK_LIMIT:
+                continue  # here, in the main process, neither file-timeout nor a memory cap applies
             try:
                 # CPython's parser has guards libcst's lacks: its verdict makes the better message.
                 refuse_pathological(cell.text, always=True)
@@ -286,7 +290,7 @@ class FileTimeout(Exception):
 
 
 @contextlib.contextmanager
-def _time_limit(seconds: float | None) -> Iterator[None]:
+def time_limit(seconds: float | None) -> Iterator[None]:
     """Interrupt a file that takes too long: one pathological file must not stall a hook.
 
     Uses an interval timer, so only in the main thread of a process (workers included).

@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from beta_lint.files.source import ReadError, content_digest, read_bytes
 from beta_lint.model import Diagnostic, FileResult
@@ -74,13 +74,13 @@ def _lint_each(linter: Linter, work: Iterable[tuple[str, bytes | None]], jobs: i
                 yield path, linter.lint(path, data)
         return
     try:
-        for (path, data), outcome in supervised_map(work, _lint_item(linter), jobs, linter.file_timeout, _load_libcst):
+        for (path, data), outcome in supervised_map(work, _lint_item(linter), jobs, linter.file_timeout, load_libcst):
             yield path, linter.lost(path, data, outcome) if isinstance(outcome, Lost) else outcome
     except ChildError as failure:
         raise failure.error from None
 
 
-def _load_libcst() -> None:
+def load_libcst() -> None:
     import gc
 
     import beta_lint.python.extract  # noqa: F401  (each child loads it once, while the parent goes on reading)
@@ -91,20 +91,29 @@ def _load_libcst() -> None:
 
 
 def _lint_item(linter: Linter) -> Callable[[tuple[str, bytes | None]], FileResult]:
+    return one_collection_per_item(lambda item: linter.lint(*item))
+
+
+A = TypeVar("A")
+R = TypeVar("R")
+
+
+def one_collection_per_item(work: Callable[[A], R]) -> Callable[[A], R]:
+    """`work` as run in a child: no garbage collection during an item, one after it."""
     import gc
 
-    def lint_item(item: tuple[str, bytes | None]) -> FileResult:
-        # Runs in a child. A syntax tree is millions of young objects, none garbage until the
-        # file is done: collecting during the file is pure cost (12-25% of extraction). One
-        # collection after it frees the file's cycles (scopes and their bindings) at once.
+    def run(item: A) -> R:
+        # A syntax tree is millions of young objects, none garbage until the file is done:
+        # collecting during the file is pure cost (12-25% of extraction). One collection after
+        # it frees the file's cycles (scopes and their bindings) at once.
         gc.disable()
         try:
-            return linter.lint(*item)
+            return work(item)
         finally:
             gc.enable()
             gc.collect()
 
-    return lint_item
+    return run
 
 
 def _prefilter_elsewhere(linter: Linter, paths: Sequence[str]) -> Callable[[], dict[str, str]] | None:

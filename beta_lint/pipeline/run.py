@@ -81,17 +81,19 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
 
         from beta_lint.fix.apply import apply_fixes
         from beta_lint.fix.write import WritePolicy, write_atomic
+        from beta_lint.pipeline.fixing import fix_results
 
         # --fix-hard-links changes the write policy; otherwise apply_fixes's default writer.
         writer = {"writer": functools.partial(write_atomic, policy=WritePolicy(hard_links=True))}
-        outcome = apply_fixes(
-            relinter,
-            results,
-            unsafe=bool(options.get("unsafe_fixes")),
-            write=bool(options.get("fix")) and not options.get("diff"),
-            stdin_data=stdin_data,
+        how: dict[str, Any] = {
+            "unsafe": bool(options.get("unsafe_fixes")),
+            "write": bool(options.get("fix")) and not options.get("diff"),
             **(writer if options.get("fix_hard_links") else {}),
-        )
+        }
+        if stdin_data is not None:  # one file, and nothing is written: fixed here
+            outcome = apply_fixes(relinter, results, stdin_data=stdin_data, **how)
+        else:  # in the workers, as linting is
+            outcome = fix_results(relinter, results, jobs=options.get("jobs") or os.cpu_count() or 1, **how)
         results = outcome.results
         fixed_counts = outcome.fixed
         fix_failed = bool(outcome.errors)

@@ -10,10 +10,11 @@ followed statically becomes a dynamic usage.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import libcst as cst
 
+from beta_lint.files.source import ReadError
 from beta_lint.knowledge.routes import RouteTable
 from beta_lint.model import (
     Extraction,
@@ -38,10 +39,15 @@ def extract(
     cell: int | None = None,
     candidates: Sequence[re.Pattern[str]] = (),
     external: ExternalLookup | None = None,
+    guard: Callable[[str], None] | None = None,
 ) -> Extraction:
     """Parse `text` once and return every usage, request and suppression in it.
 
     With `candidates`, a large file is sliced to the statements that can matter (python/slicer.py).
+    `guard` is called with the very text libcst is about to parse (the slice, or the whole
+    text) and raises ReadError to refuse it: what libcst never sees need not be checked, so a huge file's
+    pre-check costs its slice, not its million lines. A slice the guard refuses is given up for
+    the whole text, so the refusal names the right place.
     Raises libcst.ParserSyntaxError (and RecursionError on absurd nesting); the caller turns
     those into BL999.
     """
@@ -49,12 +55,19 @@ def extract(
 
     piece = slice_source(text, candidates, registry_names) if candidates else None
     module = None
+    if piece is not None and guard is not None:
+        try:
+            guard(piece.text)
+        except ReadError:
+            piece = None  # refused: the verdict on the whole text is the one to give, where it is
     if piece is not None:
         try:
             module = cst.parse_module(piece.text)
         except cst.ParserSyntaxError:
             piece = None  # the slice is not valid on its own: parse the whole file instead
     if module is None or piece is None:
+        if guard is not None:
+            guard(text)
         module = cst.parse_module(text)
     collector = Collector()
     # Whether some mapping gets a "betas" key is read from the whole text: the slicer may have
