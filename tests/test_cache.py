@@ -79,9 +79,9 @@ def test_warm_run_really_reads_the_cache(project: Path) -> None:
     header, stored = cache.read_bytes()[:16], cache.read_bytes()[48:]
     data = pickle.loads(stored)
     (key,) = data["entries"]
-    result = data["entries"][key]
+    result = pickle.loads(data["entries"][key])  # each entry is pickled on its own
     marked = replace(result.diagnostics[0], beta="from-the-cache")
-    data["entries"][key] = replace(result, diagnostics=(marked,))
+    data["entries"][key] = pickle.dumps(replace(result, diagnostics=(marked,)))
     payload = pickle.dumps(data)
     cache.write_bytes(header + hashlib.sha256(payload).digest() + payload)
     assert check_json(project) == [("a.py", 1, "from-the-cache")]
@@ -170,3 +170,20 @@ def test_imported_constants_are_cached_with_the_module_that_defines_them(project
     (project / "settings.py").write_text('BETAS = ["context-managment-2025-06-27"]\n')  # app.py unchanged
     assert check_json(project) == check_json(project, "--no-cache")
     assert {beta for _, _, beta in check_json(project)} == {"context-managment-2025-06-27"}
+
+
+def test_an_entry_that_does_not_unpickle_is_a_miss_and_is_rebuilt(project: Path) -> None:
+    import hashlib
+    import pickle
+
+    (project / "a.py").write_text(BAD)
+    expected = check_json(project)
+    (cache,) = cache_files(project)
+    header, stored = cache.read_bytes()[:16], cache.read_bytes()[48:]
+    data = pickle.loads(stored)
+    (key,) = data["entries"]
+    data["entries"][key] = b"\x80\x05not a pickle"  # checksummed, yet unreadable: another build's
+    payload = pickle.dumps(data)
+    cache.write_bytes(header + hashlib.sha256(payload).digest() + payload)
+    assert check_json(project) == expected
+    assert check_json(project) == expected  # and the rebuilt entry serves the next run

@@ -47,6 +47,7 @@ class ConfigTree:
         self.options = options
         self.fixed = fixed_settings(options)
         self._nearest: dict[Path, Path | None] = {}
+        self._by_folder: dict[str, Path | None] = {}
         self._settings: dict[Path, Settings] = {}
         # Registry and SDK route table per settings object: reading the project's SDK costs a
         # walk of its files, and a run asks for the base group's twice (before and after discovery).
@@ -58,7 +59,11 @@ class ConfigTree:
         """The configuration file that applies to `path`: the nearest one above it."""
         if self.fixed:
             return self.base.config_file
-        return self._nearest_to(Path(os.path.abspath(path)).parent)
+        folder = os.path.dirname(os.path.abspath(path))
+        # By folder name first: a Path per file was a third of a warm run over 3,600 files.
+        if folder not in self._by_folder:
+            self._by_folder[folder] = self._nearest_to(Path(folder))
+        return self._by_folder[folder]
 
     def _nearest_to(self, folder: Path) -> Path | None:
         """Each folder looked at once: its own configuration, else its parent's answer."""
