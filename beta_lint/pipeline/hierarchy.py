@@ -46,12 +46,13 @@ class ConfigTree:
         self.base = base
         self.options = options
         self.fixed = fixed_settings(options)
-        self._nearest: dict[Path, Path | None] = {}
-        self._by_folder: dict[str, Path | None] = {}
+        # Keyed by folder name: a Path per file was a third of a warm run over 3,600 files.
+        self._nearest: dict[str, Path | None] = {}
         self._settings: dict[Path, Settings] = {}
-        # Registry and SDK route table per settings object: reading the project's SDK costs a
-        # walk of its files, and a run asks for the base group's twice (before and after discovery).
-        self._knowledge: dict[int, tuple[Settings, Registry, Linter]] = {}
+        # Registry and linter per settings object, by id(): every Settings a group can take is
+        # held by this tree (base or _settings), so no id is reused while it lives. Reading the
+        # project's SDK walks its files, and a run asks for the base group twice.
+        self._knowledge: dict[int, tuple[Registry, Linter]] = {}
         if base.config_file is not None:
             self._settings[base.config_file.resolve()] = base
 
@@ -59,24 +60,21 @@ class ConfigTree:
         """The configuration file that applies to `path`: the nearest one above it."""
         if self.fixed:
             return self.base.config_file
-        folder = os.path.dirname(os.path.abspath(path))
-        # By folder name first: a Path per file was a third of a warm run over 3,600 files.
-        if folder not in self._by_folder:
-            self._by_folder[folder] = self._nearest_to(Path(folder))
-        return self._by_folder[folder]
+        return self._nearest_to(os.path.dirname(os.path.abspath(path)))
 
-    def _nearest_to(self, folder: Path) -> Path | None:
+    def _nearest_to(self, folder: str) -> Path | None:
         """Each folder looked at once: its own configuration, else its parent's answer."""
         if folder in self._nearest:
             return self._nearest[folder]
-        found = config_in(folder)
+        found = config_in(Path(folder))
         if found is not None:
             config = found[0].resolve()
             if config not in self._settings:
                 self._settings[config] = self._adjusted(parse_settings(*found))
             nearest: Path | None = config
         else:
-            nearest = None if folder.parent == folder else self._nearest_to(folder.parent)
+            parent = os.path.dirname(folder)
+            nearest = None if parent == folder else self._nearest_to(parent)
         self._nearest[folder] = nearest
         return nearest
 
@@ -116,18 +114,16 @@ class ConfigTree:
         for settings, paths in by_settings.values():
             if not paths and settings is not self.base:
                 continue
-            _settings, registry, linter = self._knowledge_of(settings)
+            registry, linter = self._knowledge_of(settings)
             out.append(Group(settings, registry, linter, tuple(paths)))
         return out
 
-    def _knowledge_of(self, settings: Settings) -> tuple[Settings, Registry, Linter]:
+    def _knowledge_of(self, settings: Settings) -> tuple[Registry, Linter]:
         """Each configuration's registry with the SDK its project uses (issue 18), built once."""
         found = self._knowledge.get(id(settings))
         if found is None:
             registry, table = project_knowledge(settings, self.options.get("registry_file"), self.options.get("sdk"))
-            # The settings are kept in the entry so that their id() is not reused while it lives.
-            linter = build_linter(settings, self.options, registry, table)
-            found = self._knowledge[id(settings)] = (settings, registry, linter)
+            found = self._knowledge[id(settings)] = (registry, build_linter(settings, self.options, registry, table))
         return found
 
 
