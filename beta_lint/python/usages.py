@@ -274,32 +274,29 @@ class Resolver(Emitter):
             return
         if isinstance(node, cst.SimpleString):
             # Most strings of a module are none of these: settled on the value, before
-            # resolving (which places the literal, a replay of its statement's code).
+            # resolving, which places the literal.
             plain = string_value(node)
-            if plain is None or not self._may_matter(plain, site):
+            if plain is None or not (_raw_header_text(plain) or self._name_to_report(plain, site)):
                 return
         texts = self.resolve_text(node, site.scope, None)
         text = texts[0] if len(texts) == 1 else None
         value = "".join(f.text for f in text) if text is not None else None
         if value is None:
             return
-        if "anthropic-beta" in value.lower() and ":" in value:
+        if _raw_header_text(value):
             for match in RAW_HEADER_RE.finditer(value):
                 self._raw_header(site, node, text or (), value, match)
             if RAW_HEADER_RE.search(value):
                 return
-        stripped = value.strip()
-        if stripped in self.registry_names or (site.beta_named and looks_dated(stripped)):
+        if self._name_to_report(value, site):
             scope: Literal["all", "lifecycle"] = "all" if site.beta_named else "lifecycle"
             role = self.string_role(site)
             for item in split_items(text or ()):
                 self.usages.extend(self.item_usages(None, "literal", item, scope, 0, node, role))
 
-    def _may_matter(self, value: str, site: StringSite) -> bool:
-        """The tests below, on a plain literal's value: a raw header, or a name to report."""
+    def _name_to_report(self, value: str, site: StringSite) -> bool:
+        """A registry name anywhere, or a dated name bound to a beta-named variable."""
         stripped = value.strip()
-        if "anthropic-beta" in value.lower() and ":" in value:
-            return True
         return stripped in self.registry_names or (site.beta_named and looks_dated(stripped))
 
     def _raw_header(
@@ -338,3 +335,8 @@ def _is_betas_key(key: str | None) -> bool:
 
 def _is_extra_headers(key: str | None) -> bool:
     return key == "extra_headers"
+
+
+def _raw_header_text(value: str) -> bool:
+    """Text that may hold a raw `anthropic-beta: ...` header line."""
+    return "anthropic-beta" in value.lower() and ":" in value
