@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from beta_lint.files.isolation import ChildError, Lost, can_isolate, supervised_map
+from beta_lint.files.isolation import BARRIER, Barrier, ChildError, Lost, can_isolate, supervised_map
 
 pytestmark = pytest.mark.skipif(not can_isolate(), reason="needs fork")
 
@@ -54,6 +54,53 @@ def test_items_are_consumed_lazily_and_children_start_with_the_first() -> None:
     assert pulled == []  # nothing read before the first result is asked for
     assert sorted(result for _, result in results) == [f"ITEM{i}" for i in range(5)]
     assert pulled == list(range(5))
+
+
+def test_a_barrier_holds_back_what_follows_until_everything_before_it_is_answered() -> None:
+    answered: list[str] = []
+    seen_at_barrier: list[list[str]] = []
+
+    def produce() -> Iterator[str | Barrier]:
+        yield from (f"first{i}" for i in range(6))
+        yield BARRIER
+        seen_at_barrier.append(sorted(answered))  # what the second pass is built from
+        yield from (f"second{i}" for i in range(3))
+
+    for _item, result in supervised_map(produce(), _work, 2, None):
+        answered.append(result)
+    assert seen_at_barrier == [sorted(f"FIRST{i}" for i in range(6))]
+    assert sorted(answered) == sorted([f"FIRST{i}" for i in range(6)] + [f"SECOND{i}" for i in range(3)])
+
+
+def _pid(item: str) -> int:
+    if item.endswith("crash"):
+        os.kill(os.getpid(), signal.SIGSEGV)
+    time.sleep(0.05)  # long enough that both children take items
+    return os.getpid()
+
+
+def _key(item: str) -> str:
+    return item.split(":")[0]
+
+
+def test_an_item_goes_back_to_the_child_that_answered_its_key() -> None:
+    # Without `home`, the second round shifts by one (k1 goes to whoever is free first, which
+    # answered k0): every item lands on the other child.
+    keys = [f"k{i}" for i in range(8)]
+    items: list[str | Barrier] = [f"{key}:first" for key in keys] + [BARRIER] + [f"{key}:again" for key in keys[1:]]
+    pids: dict[str, dict[str, object]] = {}
+    for item, pid in supervised_map(items, _pid, 2, None, home=_key):
+        key, which = item.split(":")
+        pids.setdefault(key, {})[which] = pid
+    assert len({answer["first"] for answer in pids.values()}) == 2  # both children worked
+    assert all(answer["again"] == answer["first"] for answer in pids.values() if "again" in answer)
+
+
+def test_an_item_whose_child_died_goes_to_another() -> None:
+    items: list[str | Barrier] = ["k:first", BARRIER, "other:crash", BARRIER, "k:again"]
+    results = {item: result for item, result in supervised_map(items, _pid, 1, None, home=_key)}
+    assert results["other:crash"] == Lost("the parser crashed (SIGSEGV)")
+    assert isinstance(results["k:again"], int) and results["k:again"] != results["k:first"]
 
 
 def test_a_child_that_cannot_start_stops_the_run() -> None:

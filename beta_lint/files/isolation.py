@@ -54,6 +54,17 @@ class Lost:
     out_of_memory: bool = False  # it hit the worker's memory limit (see worker_memory_limit)
 
 
+class Barrier:
+    """Put among the items: none after it is taken until every item before it is answered.
+
+    The caller's generator then runs on knowing all earlier results (a second pass is built
+    from the first), and the same children, with what they kept in memory, take the rest.
+    """
+
+
+BARRIER = Barrier()
+
+
 class ChildError(Exception):
     """An exception raised by `work` in a child, carried back to the parent."""
 
@@ -224,12 +235,13 @@ def _picklable(error: BaseException) -> BaseException:
 
 
 def supervised_map(
-    items: Iterable[Item],
+    items: Iterable[Item | Barrier],
     work: Callable[[Item], Result],
     jobs: int,
     deadline: float | None,
     prepare: Callable[[], None] | None = None,
     gentle: bool = False,
+    home: Callable[[Item], object] | None = None,
 ) -> Generator[tuple[Item, Result | Lost], None, None]:
     """(item, result) for every item, in completion order; `Lost` when the child died or took
     longer than `deadline` seconds on the item. An exception raised by `work` is raised here
@@ -240,6 +252,8 @@ def supervised_map(
     sent to the children through pipes, so they must pickle, and never be None (a child
     holding None is idle). `prepare` runs once in each child. With `gentle`, a run that stops
     early asks its busy children to stop (SIGTERM) and waits for them (see `uninterrupted`).
+    With `home`, an item whose key was answered before goes to the child that answered it,
+    while that child lives (it may hold what it parsed then), and waits for it when it is busy.
     """
     import multiprocessing  # loaded only when some file needs parsing
     from multiprocessing.connection import wait
@@ -249,6 +263,8 @@ def supervised_map(
     queue: deque[Item] = deque()
     children: list[_Child[Item]] = []
     exhausted = False
+    waiting = False  # at a barrier: nothing more is taken until every item before it is answered
+    homes: dict[object, int] = {}  # an item's key -> the pid of the child that answered it
     jobs = max(1, jobs)
 
     def start() -> _Child[Item]:
@@ -268,11 +284,14 @@ def supervised_map(
 
     def pull() -> None:
         """Take the next item into the queue, starting a child if none is free for it."""
-        nonlocal exhausted
+        nonlocal exhausted, waiting
         try:
             item = next(source)
         except StopIteration:
             exhausted = True
+            return
+        if isinstance(item, Barrier):
+            waiting = True
             return
         queue.append(item)
         # Each child costs a libcst load (0.2 s of CPU): one more only once work piles up.
@@ -282,7 +301,10 @@ def supervised_map(
     def dispatch() -> None:
         for child in children:
             if child.ready and child.item is None and queue:
-                child.item = queue.popleft()
+                item = _next_for(child, queue, homes, home, {c.process.pid for c in children})
+                if item is None:
+                    continue  # what is queued waits for the children that hold it
+                child.item = item
                 child.started = time.monotonic()
                 child.connection.send(child.item)
 
@@ -337,6 +359,8 @@ def supervised_map(
                     assert isinstance(value, BaseException)
                     raise ChildError(held, value)
                 if status == "ok" and held is not None:
+                    if home is not None and child.process.pid is not None:
+                        homes[home(held)] = child.process.pid
                     yield held, value
             elif held is not None and deadline is not None and now - child.started > deadline + _GRACE:
                 retire(child, kill=True)
@@ -348,10 +372,13 @@ def supervised_map(
             if children:
                 yield from handle(0)  # answer whoever is done, without waiting
             dispatch()
-            if not exhausted and len(queue) < _LOOKAHEAD:
+            if not exhausted and not waiting and len(queue) < _LOOKAHEAD:
                 pull()  # produce while the children work (or start)
                 continue
             busy = [child for child in children if child.item is not None]
+            if waiting and not queue and not busy:
+                waiting = False  # every item before the barrier is answered: take the next ones
+                continue
             if exhausted and not queue and not busy:
                 return
             timeout = None
@@ -362,6 +389,24 @@ def supervised_map(
         for child in children:
             if child.process.exitcode is None:
                 retire(child, kill=child.item is not None or not child.ready)
+
+
+def _next_for(
+    child: _Child[Item],
+    queue: deque[Item],
+    homes: dict[object, int],
+    home: Callable[[Item], object] | None,
+    living: set[int | None],
+) -> Item | None:
+    """The first queued item this child may take: one it answered before, or one whose child is gone."""
+    if home is None or not homes:
+        return queue.popleft()
+    for position, item in enumerate(queue):
+        pid = homes.get(home(item))
+        if pid is None or pid == child.process.pid or pid not in living:
+            del queue[position]
+            return item
+    return None
 
 
 def _out_of_memory() -> Lost:

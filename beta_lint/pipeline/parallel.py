@@ -20,6 +20,7 @@ from beta_lint.python.symbols import SymbolTable
 
 if TYPE_CHECKING:
     from beta_lint.files.cache import ResultCache, Stamp
+    from beta_lint.files.isolation import Barrier
 
 # Below this many candidate files a process pool costs more than it saves.
 _POOL_THRESHOLD = 24
@@ -37,47 +38,75 @@ def _init_worker(linter: Linter) -> None:
     _WORKER = linter
 
 
-def _lint_in_worker(path: str) -> FileResult:
+def _lint_in_worker(item: Work) -> FileResult:
     assert _WORKER is not None
-    return _WORKER.lint(path)
+    return _lint_work(_WORKER, item)
+
+
+# One file to parse: its path, its bytes when already read, and the symbol table of a second pass.
+Work = tuple[str, "bytes | None", "SymbolTable | None"]
 
 
 def lint_one(linter: Linter, path: str, data: bytes) -> FileResult:
     """One file already read (standard input), parsed where a crash cannot end the run."""
-    ((_, result),) = _lint_each(linter, [(path, data)], 1)
+    ((_, result),) = _lint_each(linter, [(path, data, None)], 1)
     return result
 
 
-def _lint_each(linter: Linter, work: Iterable[tuple[str, bytes | None]], jobs: int) -> Iterator[tuple[str, FileResult]]:
-    """(path, result) for each file, in completion order; `work` is consumed lazily.
+def _lint_each(linter: Linter, work: Iterable[Work | Barrier], jobs: int) -> Iterator[tuple[Work, FileResult]]:
+    """(item, result) for each file, in completion order; `work` is consumed lazily.
 
     Where the platform can fork, files are parsed in watched child processes: a file that
     crashes the native parser or outlives `file-timeout` becomes a BL999 and the run goes on.
+    A `BARRIER` in `work` holds back what follows until everything before it is answered.
     """
     work = iter(work)
-    first = next(work, None)
+    first = next((item for item in work if isinstance(item, tuple)), None)  # not a barrier
     if first is None:
         return  # nothing to parse (a clean commit): neither libcst nor multiprocessing is loaded
     work = itertools.chain((first,), work)
     from beta_lint.files.isolation import ChildError, Lost, can_isolate, supervised_map
 
     if not can_isolate():
-        work = list(work)
-        if jobs > 1 and len(work) >= _POOL_THRESHOLD:
+        yield from _lint_without_fork(linter, work, jobs)
+        return
+    try:
+        outcomes = supervised_map(work, _lint_item(linter), jobs, linter.file_timeout, load_libcst, home=_path)
+        for item, outcome in outcomes:
+            yield item, linter.lost(item[0], item[1], outcome) if isinstance(outcome, Lost) else outcome
+    except ChildError as failure:
+        raise failure.error from None
+
+
+def _path(item: Work) -> str:
+    return item[0]
+
+
+def _lint_without_fork(linter: Linter, work: Iterable[Work | Barrier], jobs: int) -> Iterator[tuple[Work, FileResult]]:
+    """The same without fork: in this process, or a pool for many files, up to each barrier."""
+    from beta_lint.files.isolation import BARRIER, Barrier
+
+    batch: list[Work] = []
+    for item in itertools.chain(work, (BARRIER,)):
+        if not isinstance(item, Barrier):
+            batch.append(item)
+            continue
+        if jobs > 1 and len(batch) >= _POOL_THRESHOLD:
             from concurrent.futures import ProcessPoolExecutor  # only when there is work for a pool
 
             with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(linter,)) as pool:
-                names = [path for path, _ in work]
-                yield from zip(names, pool.map(_lint_in_worker, names, chunksize=4), strict=True)
+                yield from zip(batch, pool.map(_lint_in_worker, batch, chunksize=4), strict=True)
         else:
-            for path, data in work:
-                yield path, linter.lint(path, data)
-        return
-    try:
-        for (path, data), outcome in supervised_map(work, _lint_item(linter), jobs, linter.file_timeout, load_libcst):
-            yield path, linter.lost(path, data, outcome) if isinstance(outcome, Lost) else outcome
-    except ChildError as failure:
-        raise failure.error from None
+            for one in batch:
+                yield one, _lint_work(linter, one)
+        batch = []
+
+
+def _lint_work(linter: Linter, item: Work) -> FileResult:
+    path, data, symbols = item
+    if symbols is not None:
+        linter = replace(linter, symbols=symbols)
+    return linter.lint(path, data)
 
 
 def load_libcst() -> None:
@@ -90,8 +119,8 @@ def load_libcst() -> None:
     gc.freeze()
 
 
-def _lint_item(linter: Linter) -> Callable[[tuple[str, bytes | None]], FileResult]:
-    return one_collection_per_item(lambda item: linter.lint(*item))
+def _lint_item(linter: Linter) -> Callable[[Work], FileResult]:
+    return one_collection_per_item(lambda item: _lint_work(linter, item))
 
 
 A = TypeVar("A")
@@ -111,7 +140,10 @@ def one_collection_per_item(work: Callable[[A], R]) -> Callable[[A], R]:
             return work(item)
         finally:
             gc.enable()
-            gc.collect()
+            # No collection ran during the file, so all its objects are in the youngest
+            # generation: collecting that one frees its cycles. What survives (trees kept for
+            # the second pass) moves on, and is not walked again after every later file.
+            gc.collect(0)
 
     return run
 
@@ -206,7 +238,7 @@ def lint_paths(
         if on_done is not None:
             on_done(1)
 
-    def to_parse() -> Iterator[tuple[str, bytes | None]]:
+    def to_parse() -> Iterator[Work]:
         stamped: dict[str, Stamp | None] = {}
         pending = list(paths)
         if stamps and opened[0] is not None:
@@ -252,39 +284,53 @@ def lint_paths(
                 results[path] = cached
             else:
                 parsed.append(path)
-                yield path, data
+                yield path, data, None
 
-    for path, result in _lint_each(linter, to_parse(), jobs):
-        results[path] = result
-        if on_done is not None:
-            on_done(1)
-    store = opened[0] if opened else None
-    if store is not None:
-        for path in parsed:
-            if results[path].digest == contents[path]:  # unchanged while we worked: safe to remember
-                store.put(path, contents[path], results[path])
-    # Second pass: modules that send constants imported from other scanned modules. Their
-    # results depend on the other modules' constants too: cached under the table's digest.
-    importers = [path for path, result in results.items() if result.wanted]
-    if importers:
+    def second_pass(store: ResultCache | None) -> Iterator[Work]:
+        """Modules that send constants imported from other scanned modules, again with the
+        symbol table. Their results depend on the other modules' constants too: cached under
+        the table's digest. The children that parsed them first still hold their trees."""
         table = SymbolTable.build(results.values())
-        second = replace(linter, symbols=table)
         table_key = table.digest()
-        keys = {path: f"{contents[path]}+{table_key}" for path in importers if path in contents}
-        seen.update(keys.items())
-        again: list[tuple[str, bytes | None]] = []
         for path in importers:
             if not table.resolves_any(path, results[path].wanted):
                 continue
-            cached = store.get(path, keys[path]) if store is not None and path in keys else None
+            if path in contents:
+                second_keys[path] = f"{contents[path]}+{table_key}"
+                seen.add((path, second_keys[path]))
+            cached = store.get(path, second_keys[path]) if store is not None and path in second_keys else None
             if cached is not None:
                 results[path] = cached
             else:
-                again.append((path, None))
-        for path, result in _lint_each(second, again, jobs):
-            results[path] = result
-            if store is not None and path in keys and result.digest == contents[path]:
-                store.put(path, keys[path], result)
+                yield path, None, table
+
+    def work() -> Iterator[Work | Barrier]:
+        yield from to_parse()
+        from beta_lint.files.isolation import BARRIER
+
+        yield BARRIER  # the first pass is answered below before the second is built
+        store = opened[0] if opened else None
+        if store is not None:
+            for path in parsed:
+                if results[path].digest == contents[path]:  # unchanged while we worked: safe to remember
+                    store.put(path, contents[path], results[path])
+        importers.extend(path for path, result in results.items() if result.wanted)
+        if importers:
+            yield from second_pass(store)
+
+    importers: list[str] = []
+    second_keys: dict[str, str] = {}
+    for (path, _data, symbols), result in _lint_each(linter, work(), jobs):
+        results[path] = result
+        if symbols is None:
+            if on_done is not None:
+                on_done(1)
+            continue
+        store = opened[0] if opened else None
+        if store is not None and path in second_keys and result.digest == contents[path]:
+            store.put(path, second_keys[path], result)
+    store = opened[0] if opened else None
+    if importers:
         _merge_foreign(results, importers)
     if store is not None:
         store.save(seen)

@@ -51,6 +51,43 @@ def extract(
     Raises libcst.ParserSyntaxError (and RecursionError on absurd nesting); the caller turns
     those into BL999.
     """
+    how = (text, registry_names, tuple(candidates))  # what the parse depends on besides the path
+    kept = _KEPT.take(path, cell, how) if external is not None else None
+    if kept is None:
+        kept = _parse(text, candidates, registry_names, guard)
+    collector, spans, lines = kept
+    resolver = Resolver(collector, spans, lines, path, cell, routes, registry_names, external)
+    resolver.run()
+    if external is None and resolver.wanted:
+        _KEPT.keep(path, cell, how, kept)  # the second pass resolves it again with the symbol table
+    suppressions = []
+    for comment in collector.comments:
+        codes = parse_suppression(comment.value)
+        if codes is not None:
+            location = resolver.loc(comment)
+            suppressions.append(Suppression(location.line, codes, location))
+    return Extraction(
+        tuple(resolver.usages),
+        tuple(resolver.requests),
+        tuple(suppressions),
+        resolver.exports() if cell is None else (),
+        tuple(sorted(resolver.wanted)),
+        tuple(sorted(resolver.wanted_from)),
+    )
+
+
+Parsed = tuple[Collector, Callable[[cst.CSTNode], tuple[int, int]], LineIndex]
+# The text, the registry's names and the slicing patterns: a parse is reused only for all three.
+ParseInputs = tuple[str, frozenset[str], tuple[re.Pattern[str], ...]]
+
+
+def _parse(
+    text: str,
+    candidates: Sequence[re.Pattern[str]],
+    registry_names: frozenset[str],
+    guard: Callable[[str], None] | None,
+) -> Parsed:
+    """One libcst parse and walk of `text` (or of its slice): what resolution starts from."""
     from beta_lint.python.slicer import slice_source
 
     piece = slice_source(text, candidates, registry_names) if candidates else None
@@ -78,19 +115,55 @@ def extract(
     else:
         module.visit(collector)
     lines = LineIndex(text, piece.line_map if piece is not None else None)
-    resolver = Resolver(collector, node_spans(module, lines), lines, path, cell, routes, registry_names, external)
-    resolver.run()
-    suppressions = []
-    for comment in collector.comments:
-        codes = parse_suppression(comment.value)
-        if codes is not None:
-            location = resolver.loc(comment)
-            suppressions.append(Suppression(location.line, codes, location))
-    return Extraction(
-        tuple(resolver.usages),
-        tuple(resolver.requests),
-        tuple(suppressions),
-        resolver.exports() if cell is None else (),
-        tuple(sorted(resolver.wanted)),
-        tuple(sorted(resolver.wanted_from)),
-    )
+    return collector, node_spans(module, lines), lines
+
+
+class _KeptParses:
+    """Parses of the modules that import names from other modules, kept for the second pass.
+
+    A module's first pass cannot resolve what it imports; the second pass, given the project's
+    symbol table, resolves the same tree again instead of parsing the file anew (that re-parse
+    was a third of the time on the pydantic-ai tree). Bounded by the characters parsed: a tree
+    costs about 70 bytes of memory per character of source (0.5 MB of the SDK kept made a
+    worker 32 MB larger). Taken once; a changed text is parsed again.
+    """
+
+    LIMIT = 1_000_000  # characters of source kept at most per process, about 70 MB of trees
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, int | None], tuple[ParseInputs, Parsed]] = {}
+        self.size = 0  # characters held
+        self.released = 0  # characters let go since the last full collection
+
+    def keep(self, path: str, cell: int | None, inputs: ParseInputs, parsed: Parsed) -> None:
+        size = len(inputs[0])
+        if size > self.LIMIT:
+            return
+        self.take(path, cell, inputs)
+        while self.entries and self.size + size > self.LIMIT:
+            oldest = next(iter(self.entries))
+            self._released(len(self.entries.pop(oldest)[0][0]))
+        self.entries[(path, cell)] = (inputs, parsed)
+        self.size += size
+
+    def take(self, path: str, cell: int | None, inputs: ParseInputs) -> Parsed | None:
+        entry = self.entries.pop((path, cell), None)
+        if entry is None:
+            return None
+        self._released(len(entry[0][0]))
+        return entry[1] if entry[0] == inputs else None
+
+    def _released(self, size: int) -> None:
+        # A worker collects only the youngest generation after each file (pipeline/parallel.py);
+        # a tree let go is older, and its cycles (scopes <-> bindings) need a full collection.
+        # One per half the limit let go: its cost is paid for by the parses it saved.
+        self.size -= size
+        self.released += size
+        if self.released >= self.LIMIT // 2:
+            import gc
+
+            gc.collect()
+            self.released = 0
+
+
+_KEPT = _KeptParses()
