@@ -17,6 +17,7 @@ a second run costs a directory walk, not a scan.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -35,10 +36,10 @@ class SdkLookupError(Exception):
 
 @dataclass(frozen=True)
 class ProjectSdk:
-    """What a run knows of the project's SDK: where it is, and the route table text read from it."""
+    """What a run knows of the project's SDK: where it is, and the route table read from it."""
 
     info: SdkInUse
-    routes_text: str  # the sdk-routes.toml rendering of the scan
+    routes: dict[str, Any]  # the sdk-routes.toml rendering of the scan, parsed
 
 
 def _package_in(folder: Path) -> Path | None:
@@ -154,26 +155,31 @@ def read_sdk(package: Path, origin: str, cache: Path | None = None) -> ProjectSd
     stamp = _stamp(package)
     info = SdkInUse(version=version, path=str(package), origin=origin, stamp=stamp)
     cache = cache or cache_folder()
-    entry = cache / f"{version}-{stamp}.toml"
+    # The parsed table, as JSON: every run that finds an SDK reads it (a pre-commit hook's too),
+    # and the C JSON parser reads it in 1 ms where the TOML parser took 15.
+    entry = cache / f"{version}-{stamp}.json"
     try:
-        return ProjectSdk(info, entry.read_text(encoding="utf-8"))
-    except OSError:
+        routes = json.loads(entry.read_text(encoding="utf-8"))
+        if isinstance(routes, dict):
+            return ProjectSdk(info, routes)
+    except (OSError, ValueError):
         pass
+    from beta_lint.knowledge.data import loads_toml
     from beta_lint.knowledge.sdk.scan import scan_sdk
     from beta_lint.knowledge.sdk.writer import render_routes_toml
 
     try:
-        text = render_routes_toml(scan_sdk(package))
+        routes = loads_toml(render_routes_toml(scan_sdk(package)))
     except SyncError as error:
         raise SdkLookupError(f"cannot read the anthropic package at {package}: {error}") from None
     try:
         cache.mkdir(parents=True, exist_ok=True)
         temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-        temporary.write_text(text, encoding="utf-8")
+        temporary.write_text(json.dumps(routes), encoding="utf-8")
         os.replace(temporary, entry)
-    except OSError:
-        pass  # an unwritable cache costs the next run a scan, nothing more
-    return ProjectSdk(info, text)
+    except (OSError, TypeError, ValueError):
+        pass  # an unwritable cache (or a value JSON cannot hold) costs the next run a scan, nothing more
+    return ProjectSdk(info, routes)
 
 
 def sdk_betas(routes: dict[str, Any], version: str) -> list[Beta]:

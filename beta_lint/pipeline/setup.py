@@ -96,8 +96,7 @@ def _merge_sdk(
         # beta-lint's own environment stands for the project only when it has the version the project pins.
         if not (own_environment and pinned is not None and read_version(package) != pinned[0]):
             project = read_sdk(package, origin)
-            routes = loads_toml(project.routes_text)
-            return merged(registry, sdk_betas(routes, project.info.version), project.info), routes
+            return merged(registry, sdk_betas(project.routes, project.info.version), project.info), project.routes
     shipped = default_route_table().sdk_version
     if pinned is not None:
         version, where = pinned
