@@ -6,8 +6,10 @@ import datetime as dt
 
 import pytest
 from conftest import codes, lint
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from beta_lint.knowledge.registry import Beta, default_registry
+from beta_lint.knowledge.registry import Beta, default_registry, edit_distance
 
 HEADER = "import anthropic\nclient = anthropic.Anthropic()\n"
 
@@ -231,3 +233,31 @@ def test_suppression_by_code_and_bare_noqa() -> None:
     )
     found = lint(code, ["BL002"])
     assert [d.location.line for d in found] == [6]
+
+
+_NAME_TEXT = st.text(alphabet="abcdefilmnoprstu-0123456789", max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=_NAME_TEXT, b=_NAME_TEXT, limit=st.integers(min_value=0, max_value=3))
+def test_a_bounded_edit_distance_is_exact_up_to_its_limit(a: str, b: str, limit: int) -> None:
+    full = edit_distance(a, b)
+    bounded = edit_distance(a, b, limit)
+    assert bounded == full if full <= limit else bounded > limit
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    name=st.one_of(
+        _NAME_TEXT,
+        st.sampled_from(sorted(default_registry().betas)).flatmap(
+            lambda known: st.builds(
+                lambda i, c: known[:i] + c + known[i + 1 :], st.integers(0, len(known)), st.sampled_from("-ax9")
+            )
+        ),
+    )
+)
+def test_did_you_mean_offers_exactly_the_names_within_two_edits(name: str) -> None:
+    registry = default_registry()
+    brute = sorted((edit_distance(name.lower(), known), known) for known in registry.betas)
+    assert registry.closest(name, limit=2) == [known for distance, known in brute if distance <= 2]

@@ -241,8 +241,15 @@ class Registry:
     def closest(self, name: str, limit: int = 2) -> list[str]:
         """Registry names within edit distance `limit` of `name` (case-insensitive)."""
         lowered = name.lower()
-        scored = sorted((edit_distance(lowered, known), known) for known in self.betas)
-        return [known for distance, known in scored if distance <= limit]
+        scored = []
+        for known in self.betas:
+            # Asked once per unknown name sent: a full distance to each of hundreds of names
+            # was a fifth of a pre-commit run on a file sending two unknown betas.
+            if abs(len(known) - len(lowered)) <= limit:
+                distance = edit_distance(lowered, known, limit)
+                if distance <= limit:
+                    scored.append((distance, known))
+        return [known for _distance, known in sorted(scored)]
 
     def extended(self, extra: Iterable[Beta], allow: Iterable[str]) -> Registry:
         merged = dict(self.betas)
@@ -287,8 +294,9 @@ def looks_like_beta(text: str) -> bool:
     return bool(_DATE_TAIL_RE.search(stripped)) and stripped[0].isalpha()
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (short strings only)."""
+def edit_distance(a: str, b: str, limit: int | None = None) -> int:
+    """Levenshtein distance (short strings only); with `limit`, any answer above it stands
+    for every distance above it (the rows stop once no path can come back under it)."""
     if a == b:
         return 0
     previous = list(range(len(b) + 1))
@@ -296,6 +304,8 @@ def edit_distance(a: str, b: str) -> int:
         current = [i]
         for j, char_b in enumerate(b, 1):
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
+        if limit is not None and min(current) > limit:
+            return limit + 1  # a row never has a smaller minimum than the row before it
         previous = current
     return previous[-1]
 
