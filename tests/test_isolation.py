@@ -266,3 +266,11 @@ def test_without_a_temporary_folder_children_still_work(monkeypatch: pytest.Monk
 
     monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
     assert _run(["a", "crash", "b"], 1) == {0: "A", 1: Lost("the parser crashed (SIGSEGV)"), 2: "B"}
+
+
+@pytest.mark.parametrize("heavy", [False, True])
+def test_two_heavy_items_get_two_children_and_light_ones_share_one(heavy: bool) -> None:
+    # Each child pays for loading libcst: two large files are worth a second one, two small not.
+    size = 200 * 1024 if heavy else 100
+    pids = {pid for _item, pid in supervised_map(["a", "b"], _pid, 2, None, weight=lambda item: size)}
+    assert len(pids) == (2 if heavy else 1)

@@ -43,6 +43,8 @@ _GRACE = 0.2
 _LOOKAHEAD = 32
 # Items waiting per child before another child starts.
 _BACKLOG = 2
+# Or this much weight waiting per child (see supervised_map's `weight`).
+_WEIGHT_PER_CHILD = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -242,6 +244,7 @@ def supervised_map(
     prepare: Callable[[], None] | None = None,
     gentle: bool = False,
     home: Callable[[Item], object] | None = None,
+    weight: Callable[[Item], int] | None = None,
 ) -> Generator[tuple[Item, Result | Lost], None, None]:
     """(item, result) for every item, in completion order; `Lost` when the child died or took
     longer than `deadline` seconds on the item. An exception raised by `work` is raised here
@@ -254,6 +257,9 @@ def supervised_map(
     early asks its busy children to stop (SIGTERM) and waits for them (see `uninterrupted`).
     With `home`, an item whose key was answered before goes to the child that answered it,
     while that child lives (it may hold what it parsed then), and waits for it when it is busy.
+    With `weight` (an item's size), another child also starts once the waiting items weigh
+    more than _WEIGHT_PER_CHILD per child: two large files get two children, many small ones
+    share one until they pile up.
     """
     import multiprocessing  # loaded only when some file needs parsing
     from multiprocessing.connection import wait
@@ -294,8 +300,11 @@ def supervised_map(
             waiting = True
             return
         queue.append(item)
-        # Each child costs a libcst load (0.2 s of CPU): one more only once work piles up.
-        if len(children) < jobs and len(queue) > _BACKLOG * len(children):
+        # Each child costs a libcst load (0.1-0.2 s of CPU): one more only once work piles up.
+        waiting_weight = sum(map(weight, queue)) if weight is not None else 0
+        if len(children) < jobs and (
+            len(queue) > _BACKLOG * len(children) or waiting_weight > _WEIGHT_PER_CHILD * len(children)
+        ):
             children.append(start())
 
     def dispatch() -> None:

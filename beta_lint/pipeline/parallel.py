@@ -71,7 +71,8 @@ def _lint_each(linter: Linter, work: Iterable[Work | Barrier], jobs: int) -> Ite
         yield from _lint_without_fork(linter, work, jobs)
         return
     try:
-        outcomes = supervised_map(work, _lint_item(linter), jobs, linter.file_timeout, load_libcst, home=_path)
+        lint = _lint_item(linter)
+        outcomes = supervised_map(work, lint, jobs, linter.file_timeout, load_libcst, home=_path, weight=_size)
         for item, outcome in outcomes:
             yield item, linter.lost(item[0], item[1], outcome) if isinstance(outcome, Lost) else outcome
     except ChildError as failure:
@@ -80,6 +81,10 @@ def _lint_each(linter: Linter, work: Iterable[Work | Barrier], jobs: int) -> Ite
 
 def _path(item: Work) -> str:
     return item[0]
+
+
+def _size(item: Work) -> int:
+    return len(item[1]) if item[1] is not None else 0
 
 
 def _lint_without_fork(linter: Linter, work: Iterable[Work | Barrier], jobs: int) -> Iterator[tuple[Work, FileResult]]:
