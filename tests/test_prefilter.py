@@ -20,6 +20,7 @@ SKIPPED = {
     "pullbacks.py": "def pull(alphas):\n    alphas, betas = split(alphas)\n    return [a * b for b in betas]\n",
     "docstring.py": 'def f():\n    """Then the betas are found."""\n    # ignore the betas\n    return 1\n',
     "parameter.py": "def make(betas=None):\n    return betas\n",
+    "parameters.py": "async def make(model, betas=None, *, beta_tools=()):\n    return (lambda x, betas=1: x)(betas)\n",
     "dated_docstring.py": '"""Tech. Report MPI-I-2006-1-006."""\n\ndef f():\n    "Since v-2024-01-01."\n',
     "dated_comment.py": "x = 1  # see build-2025-01-01\n",
 }
@@ -28,6 +29,7 @@ PARSED = {
     "sender.py": "import anthropic\nclient = anthropic.Anthropic()\nclient.beta.messages.create(betas=[])\n",
     "imported.py": "from settings import BETAS\nsend(model='m', betas=BETAS)\n",
     "dict_call.py": "options = dict(betas=['files-api'])\n",  # a name passed on: BL001
+    "keyword_later.py": "def make(x=1):\n    return send(x, betas=['files-api'])\n",  # BL001 too
     # A "betas" mapping key may reach `create(**payload)` (issue 13): parsed, nothing to report.
     "dict_key.py": "payload = {}\npayload['betas'] = []\n",
     "dated_constant.py": "NAME = 'files-api-2025-04-14'\n",
@@ -78,7 +80,7 @@ def test_through_the_command(project: Path) -> None:
         _write(project, name, code)
     done = run_cli("check", "--no-cache", "--output-format", "concise", ".", cwd=project)
     reported = {line.split(":")[0] for line in done.stdout.splitlines() if ": BL" in line}
-    expected = {"sender.py", "dict_call.py", "broken.py", "undecodable.py", "dated_constant.py"}
+    expected = {"sender.py", "dict_call.py", "keyword_later.py", "broken.py", "undecodable.py", "dated_constant.py"}
     assert reported == expected, done.stdout + done.stderr
 
 

@@ -95,6 +95,10 @@ def read_bytes(path: str, max_size: int | None = None) -> bytes:
 # before a regular expression runs.
 _HEADER_WORD_RE = re.compile(rb"anthropic[-_ ]?beta")  # on lowercased bytes: any case
 _BETAS_RE = re.compile(rb"\bbetas\b")
+# `betas=` (no space before `=`, as keywords are written; `a, betas = f()` has one) right after
+# an opening bracket or a comma: a keyword argument, save in a string or a comment, where
+# saying True only costs a parse that finds nothing.
+_KEYWORD_BETAS_RE = re.compile(rb"[(,][ \t]*betas=(?!=)")
 # The dated tail without the look-behind for the character before it: a leading look-behind
 # keeps `re` from scanning for the "-" and made this search 5x slower. _dated checks it.
 _DATE_TAIL_RE = re.compile(rb"-(?:19|20)\d\d-\d{1,2}-\d{1,2}")
@@ -171,6 +175,8 @@ def light_file_matters(data: bytes) -> bool:
     import ast
     import warnings
 
+    if _looks_like_betas_keyword(data):
+        return True  # `(..., betas=[...])` reads as a call's keyword: no need to parse to know
     try:
         text, _ = decode_python(data)  # CPython's parser is lenient in comments; the pipeline is not
         with warnings.catch_warnings():
@@ -193,6 +199,14 @@ def light_file_matters(data: bytes) -> bool:
                 return True
             if isinstance(value, bytes) and b"-" in value and _CANDIDATE_RE.search(value):
                 return True
+    return False
+
+
+def _looks_like_betas_keyword(data: bytes) -> bool:
+    for match in _KEYWORD_BETAS_RE.finditer(data):
+        before = data[data.rfind(b"\n", 0, match.start()) + 1 : match.start()]
+        if b"def " not in before and b"lambda" not in before:  # not a parameter's default
+            return True
     return False
 
 
