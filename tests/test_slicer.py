@@ -325,3 +325,27 @@ def test_generated_files_sliced_equal_whole(seed: int, monkeypatch: pytest.Monke
     text = _generated(seed)
     whole, sliced = _both_every_rule(text, monkeypatch)
     assert whole == sliced
+
+
+# A module constant holding dated text is kept because another module may import and send it;
+# a table of tuples (ansible's 10.8k-line list of test cases) can be no such export.
+CASES = "EVENT_CASES = [\n" + "".join(f"    ('run-{i}-2024-01-07', '2.18.1', False),\n" for i in range(300)) + "]\n"
+EXPORTS = [
+    "import anthropic\n" + CASES + FILLER + "NAMES = ['files-api-2025-04-14', 'x']\n",
+    "import anthropic\n" + CASES + FILLER + "GROUPED = (('pdfs-2024-09-25'), 'b')\n",  # parentheses, not a tuple
+    "import anthropic\n" + CASES + FILLER + "ONE = 'my-feature-2025-05-05'\n",
+]
+
+
+@pytest.mark.parametrize("text", EXPORTS, ids=["list-of-strings", "parenthesised-string", "string"])
+def test_a_table_of_tuples_is_no_export_and_real_exports_stay(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = _kept_precise(text)
+    assert "EVENT_CASES" not in kept  # not parsed
+    assert text.splitlines()[-1] in kept  # the constant another module may import is
+    linter = make_linter()
+    monkeypatch.setattr(slicer, "SLICE_MIN_LINES", 10**9)
+    whole = linter.lint("m.py", text.encode())
+    monkeypatch.setattr(slicer, "SLICE_MIN_LINES", 0)
+    sliced = linter.lint("m.py", text.encode())
+    assert whole.exports and sliced.exports == whole.exports
+    assert (sliced.diagnostics, sliced.usages) == (whole.diagnostics, whole.usages)

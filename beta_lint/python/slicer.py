@@ -138,6 +138,38 @@ _NAMES_PATTERNS: dict[frozenset[str], re.Pattern[str] | None] = {}
 _NOT_EXPORTED_RE = re.compile(r"(?:@[^\n]*\n)*(?:(?:async[ \t]+)?def|class)[ \t]|\w+[ \t]*(?::[^=\n]*)?=[ \t]*\{")
 
 
+_ASSIGNMENT_RE = re.compile(r"\w+[ \t]*(?::[^=\n]*)?=(?!=)")
+
+
+def _may_export(body: str) -> bool:
+    """Whether a top-level statement can bind what another module imports and sends: a dated
+    string or a list of strings (`Resolver.exports`). A definition or a dict cannot; nor can a
+    list or tuple holding containers (ansible's 10.8k-line table of test-case tuples), which
+    CPython's parser settles in a fraction of what libcst would take to parse it."""
+    if _NOT_EXPORTED_RE.match(body):
+        return False
+    if not _ASSIGNMENT_RE.match(body):
+        return True  # an `if` or `try` may assign a constant inside
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the user's invalid escapes are not ours to report
+            tree = ast.parse(body)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True  # not ours to judge here: kept
+    statement = tree.body[0] if len(tree.body) == 1 else None
+    value = statement.value if isinstance(statement, ast.Assign | ast.AnnAssign) else None
+    if isinstance(value, ast.List | ast.Tuple | ast.Set):
+        return not any(type(item).__name__ in _CONTAINERS for item in value.elts)
+    return True
+
+
+# Items that make a list no export: the resolver's exports hold strings only.
+_CONTAINERS = ("Tuple", "List", "Set", "Dict", "ListComp", "SetComp", "DictComp", "GeneratorExp", "Lambda")
+
+
 def _is_seed(
     body: str, patterns: list[re.Pattern[str]], registry: re.Pattern[str] | None, precise: bool, top: bool = False
 ) -> bool:
@@ -168,7 +200,7 @@ def _is_seed(
         return True
     if any(word in lowered for word in _SENDING_WORDS):
         return True
-    if top and not _NOT_EXPORTED_RE.match(body):
+    if top and _may_export(body):
         return True  # a module constant: another module may import and send it
     return registry is not None and registry.search(body) is not None
 
