@@ -349,3 +349,36 @@ def test_a_table_of_tuples_is_no_export_and_real_exports_stay(text: str, monkeyp
     sliced = linter.lint("m.py", text.encode())
     assert whole.exports and sliced.exports == whole.exports
     assert (sliced.diagnostics, sliced.usages) == (whole.diagnostics, whole.usages)
+
+
+# A method whose decorator spans lines is still a method: it is kept only when needed, and what
+# it assigns is local to it (anthropic's test_open_telemetry.py: 7,084 of 8,570 lines for libcst).
+MULTILINE_DECORATED = (
+    "import anthropic\nimport pytest\n\n\nclient = anthropic.Anthropic()\n\n\n"
+    "class TestSpans:\n"
+    + "".join(
+        f"    @pytest.mark.parametrize(\n        ('a', 'b'),\n        [(1, 2), (3, 4)],\n    )\n"
+        f"    def test_{i}(self, a, b):\n        client = object()\n        called = []\n\n"
+        f"        def record():\n            nonlocal called\n            called = [a, b]\n\n"
+        f"        record()\n        assert called\n\n"
+        for i in range(50)
+    )
+    + "    def test_send(self):\n        client.beta.messages.create(betas=['files-api-2025-04-14'])\n"
+)
+
+
+def test_a_method_with_a_decorator_over_several_lines_is_a_method(monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = _kept_precise(MULTILINE_DECORATED)
+    assert "def test_send" in kept and "client = anthropic.Anthropic()" in kept
+    assert "def test_0" not in kept and "parametrize" not in kept  # neither kept with the class nor for `client`
+    whole, sliced = _both(MULTILINE_DECORATED, monkeypatch)
+    assert whole == sliced and whole[0]
+
+
+def test_only_global_statements_bind_module_names_from_inside_a_function() -> None:
+    method = "    def m(self):\n        global CONFIG, LIMIT\n        CONFIG = 1\n        other = 2\n"
+    closure = "    def n(self):\n        x = 1\n        def inner():\n            nonlocal x\n            x = 2\n        self.seen = x\n"
+    assert slicer._member_binds(method) == {"m", "CONFIG", "LIMIT"}
+    assert slicer._member_binds(closure) == {"n", "seen"}
+    decorated = "@app.route(\n    '/x',\n    methods=['POST'],\n)\nasync def handler():\n    value = 1\n"
+    assert slicer._bound_names(decorated) == {"handler"}

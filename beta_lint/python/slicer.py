@@ -91,20 +91,49 @@ def _statements(text: str) -> list[tuple[int, int]] | None:
     return merged
 
 
-_DEFINITION_RE = re.compile(r"(?:@[^\n]*\n[ \t]*)*(?:(?:async[ \t]+)?def|class)[ \t]+(?P<name>\w+)")
-_GLOBAL_RE = re.compile(r"^[ \t]+(?:global|nonlocal)\b", re.MULTILINE)
+_DEFINITION_RE = re.compile(r"[ \t]*(?:async[ \t]+)?(?P<keyword>def|class)[ \t]+(?P<name>\w+)")
+_DEFINITIONS_AT: dict[str, re.Pattern[str]] = {}
+
+
+def definition_at(text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+    """The `def NAME` or `class NAME` of a definition statement beginning at `start`, after
+    its decorators; None when the statement is no definition.
+
+    A decorator's arguments may span lines (`@pytest.mark.parametrize(\n ...\n)`): what
+    follows the decorators is the first line at the statement's own indentation that starts
+    with def or class, which Python's grammar requires to be there.
+    """
+    end = len(text) if end is None else end
+    line_end = text.find("\n", start, end)
+    first = text[start : end if line_end == -1 else line_end]
+    stripped = first.lstrip(" \t")
+    if not stripped.startswith("@"):
+        return _DEFINITION_RE.match(text, start, end)
+    indent = first[: len(first) - len(stripped)]
+    pattern = _DEFINITIONS_AT.get(indent)
+    if pattern is None:
+        pattern = re.compile(rf"^{indent}(?:async[ \t]+)?(?P<keyword>def|class)[ \t]+(?P<name>\w+)", re.MULTILINE)
+        _DEFINITIONS_AT[indent] = pattern
+    return pattern.search(text, start, end)
+# `global a, b` inside a function: the module names it may bind. (`nonlocal` binds a name of an
+# enclosing function, never one of the module.)
+_GLOBAL_NAMES_RE = re.compile(r"^[ \t]+global[ \t]+(\w+(?:[ \t]*,[ \t]*\w+)*)", re.MULTILINE)
+
+
+def _declared_global(code: str) -> set[str]:
+    return {name.strip() for match in _GLOBAL_NAMES_RE.finditer(code) for name in match.group(1).split(",")}
 
 
 def _bound_names(statement: str) -> set[str]:
     """The module-level names a top-level statement binds.
 
-    A `def` or `class` binds its own name only: what is assigned inside it is local to it (or
-    a class attribute), unless a `global` statement says otherwise. Other compound statements
+    A `def` or `class` binds its own name, and the names its `global` statements declare: what
+    else is assigned inside it is local to it (or a class attribute). Other compound statements
     (`if`, `for`, `try`, `with`) bind at module level whatever their bodies assign.
     """
-    definition = _DEFINITION_RE.match(statement)
-    if definition is not None and not _GLOBAL_RE.search(statement):
-        return {definition.group("name")}
+    definition = definition_at(statement)
+    if definition is not None:
+        return {definition.group("name")} | _declared_global(statement)
     names: set[str] = set()
     for match in _BIND_RE.finditer(statement):
         for group in ("def", "cls", "assign", "mutate", "item", "alias", "loop"):
@@ -135,7 +164,7 @@ _NAMES_PATTERNS: dict[frozenset[str], re.Pattern[str] | None] = {}
 
 # Top-level statements whose dated text another module cannot import: definitions (a
 # constant inside a def or class is no module constant) and dict literals (never exported).
-_NOT_EXPORTED_RE = re.compile(r"(?:@[^\n]*\n)*(?:(?:async[ \t]+)?def|class)[ \t]|\w+[ \t]*(?::[^=\n]*)?=[ \t]*\{")
+_DICT_ASSIGNMENT_RE = re.compile(r"\w+[ \t]*(?::[^=\n]*)?=[ \t]*\{")
 
 
 _ASSIGNMENT_RE = re.compile(r"\w+[ \t]*(?::[^=\n]*)?=(?!=)")
@@ -146,7 +175,7 @@ def _may_export(body: str) -> bool:
     string or a list of strings (`Resolver.exports`). A definition or a dict cannot; nor can a
     list or tuple holding containers (ansible's 10.8k-line table of test-case tuples), which
     CPython's parser settles in a fraction of what libcst would take to parse it."""
-    if _NOT_EXPORTED_RE.match(body):
+    if definition_at(body) is not None or _DICT_ASSIGNMENT_RE.match(body):
         return False
     if not _ASSIGNMENT_RE.match(body):
         return True  # an `if` or `try` may assign a constant inside
@@ -207,8 +236,11 @@ def _is_seed(
 
 # A top-level class at least this long is split into its members (each method its own unit).
 SPLIT_MIN_LINES = 40
-_CLASS_RE = re.compile(r"(?:@[^\n]*\n)*class[ \t]+\w+")
-_MEMBER_DEF_RE = re.compile(r"[ \t]*(?:@[^\n]*\n[ \t]*)*(?:(?:async[ \t]+)?def|class)[ \t]+(?P<name>\w+)")
+
+def _class_at(text: str, start: int, end: int) -> re.Match[str] | None:
+    definition = definition_at(text, start, end)
+    return definition if definition is not None and definition.group("keyword") == "class" else None
+
 _ATTRIBUTE_SET_RE = re.compile(r"\.(?P<attr>\w+)[ \t]*(?::[^=\n]*)?[+|]?=(?!=)")
 
 Unit = tuple[int, int, "int | None", str]  # start, end, index of its class's unit, kind
@@ -223,7 +255,7 @@ def _units(text: str, spans: list[tuple[int, int]]) -> list[Unit]:
     units: list[Unit] = []
     for start, end in spans:
         split = None
-        if _CLASS_RE.match(text, start) and text.count("\n", start, end) >= SPLIT_MIN_LINES:
+        if text.count("\n", start, end) >= SPLIT_MIN_LINES and _class_at(text, start, end) is not None:
             split = _members(text, start, end)
         if split is None:
             units.append((start, end, None, "statement"))
@@ -231,7 +263,7 @@ def _units(text: str, spans: list[tuple[int, int]]) -> list[Unit]:
         header = len(units)
         units.append((start, split[0][0], None, "statement"))
         for member_start, member_end in split:
-            kind = "def" if _MEMBER_DEF_RE.match(text, member_start) else "other"
+            kind = "def" if definition_at(text, member_start, member_end) is not None else "other"
             units.append((member_start, member_end, header, kind))
     return units
 
@@ -241,7 +273,7 @@ def _members(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
     starts: list[int] = []
     depth = 0
     indent: str | None = None
-    head = _CLASS_RE.match(text, start)
+    head = _class_at(text, start, end)
     if head is None:
         return None
     for match in _SCAN_RE.finditer(text, head.end(), end):  # after the decorators and `class`
@@ -286,12 +318,15 @@ def _class_kept(parent: int | None, keep: list[bool]) -> bool:
 
 def _member_binds(member: str) -> set[str]:
     """What a method or nested class binds that other code can use: its name, the attributes
-    it sets (self.client = ...), and with `global`, the module names it assigns."""
-    head = _MEMBER_DEF_RE.match(member)
+    it sets (self.client = ...), and the module names its `global` statements declare.
+
+    Before, any `global` or `nonlocal` made every name assigned in the method count: a test
+    with a closure (`nonlocal called`) then bound `client`, and every test using a client was
+    parsed (anthropic's test_open_telemetry.py: 7,084 of 8,570 lines for libcst)."""
+    head = definition_at(member)
     names = {head.group("name")} if head is not None else set()
     names.update(match.group("attr") for match in _ATTRIBUTE_SET_RE.finditer(member))
-    if _GLOBAL_RE.search(member):
-        names.update(_bound_names(member))  # indented: the full scan, every name assigned
+    names.update(_declared_global(member))
     return names
 
 
