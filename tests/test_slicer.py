@@ -377,8 +377,70 @@ def test_a_method_with_a_decorator_over_several_lines_is_a_method(monkeypatch: p
 
 def test_only_global_statements_bind_module_names_from_inside_a_function() -> None:
     method = "    def m(self):\n        global CONFIG, LIMIT\n        CONFIG = 1\n        other = 2\n"
-    closure = "    def n(self):\n        x = 1\n        def inner():\n            nonlocal x\n            x = 2\n        self.seen = x\n"
+    closure = (
+        "    def n(self):\n        x = 1\n        def inner():\n"
+        "            nonlocal x\n            x = 2\n        self.seen = x\n"
+    )
     assert slicer._member_binds(method) == {"m", "CONFIG", "LIMIT"}
     assert slicer._member_binds(closure) == {"n", "seen"}
     decorated = "@app.route(\n    '/x',\n    methods=['POST'],\n)\nasync def handler():\n    value = 1\n"
     assert slicer._bound_names(decorated) == {"handler"}
+
+
+# Dated strings only in annotations, docstrings or comments cannot be reported, even in a
+# method that says "headers" (OpenAI's SDK: `model: Literal["gpt-5.5-2026-04-23", ...]`).
+ANNOTATED = (
+    "import anthropic\nfrom typing import Literal\n\n\nclass Responses:\n"
+    + "".join(
+        f"    def create_{i}(\n        self,\n"
+        f"        model: Literal['gpt-5-2026-04-{1 + i % 28:02d}', 'o3-2025-04-16'],\n"
+        f"        extra_headers: dict[str, str] | None = None,\n    ) -> 'Literal[\"r-2024-01-01\"]':\n"
+        f'        """Since gpt-4o-2024-08-06; see the headers."""\n'
+        f"        return self._post('/responses', model=model, extra_headers=extra_headers)  # since 2025-01-01\n\n"
+        for i in range(100)
+    )
+    + "    def send(self, extra_headers=None):\n"
+    + "        return anthropic.Anthropic().beta.messages.create(\n"
+    + "            model='claude-x-2025-05-05', extra_headers=extra_headers, betas=['files-api-2025-04-14']\n"
+    + "        )\n"
+)
+
+
+def test_dated_text_only_in_annotations_and_docstrings_is_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = _kept_precise(ANNOTATED)
+    assert "def send" in kept
+    assert "def create_" not in kept
+    whole, sliced = _both(ANNOTATED, monkeypatch)
+    assert whole == sliced and whole[0]
+
+
+@pytest.mark.parametrize(
+    ("code", "in_code"),
+    [
+        ("    def f(self, model: Literal['gpt-5-2026-04-23'] = None, headers=None):\n        pass\n", False),
+        ("    def f(self, model: str = 'gpt-5-2026-04-23', headers=None):\n        pass\n", True),  # a default
+        ("def f(headers):\n    '''Since v-2024-01-01.'''\n    return headers  # x-2025-01-01\n", False),
+        ("def f(headers):\n    headers['anthropic-beta'] = b'pdfs-2024-09-25'\n", True),
+        ("    def f(self):\n  return 1\n", True),  # not parseable alone: kept for libcst to judge
+    ],
+)
+def test_what_cpythons_parser_says_of_dated_text(code: str, in_code: bool) -> None:
+    from beta_lint.python.statements import dated_text_in_code
+
+    assert dated_text_in_code(code) is in_code
+
+
+@pytest.mark.parametrize(
+    ("code", "exported"),
+    [
+        ("NAMES = ['a-2024-01-01', OTHER, *MORE]\n", True),
+        ("PAIR = (('a-2024-01-01'), 'b')\n", True),
+        ("CASES = [('a-2024-01-01', 1), ('b', 2)]\n", False),
+        ("ROWS: list[list[str]] = [['a-2024-01-01']]\n", False),
+        ("if FLAG:\n    NAME = 'a-2024-01-01'\n", True),
+    ],
+)
+def test_which_module_constants_may_be_exported(code: str, exported: bool) -> None:
+    from beta_lint.python.statements import may_export
+
+    assert may_export(code) is exported

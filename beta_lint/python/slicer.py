@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from beta_lint.python.statements import DATED_TEXT_RE, dated_text_in_code, may_export
+
 # Files shorter than this are parsed whole: slicing would not pay for itself.
 SLICE_MIN_LINES = 600
 
@@ -115,6 +117,8 @@ def definition_at(text: str, start: int = 0, end: int | None = None) -> re.Match
         pattern = re.compile(rf"^{indent}(?:async[ \t]+)?(?P<keyword>def|class)[ \t]+(?P<name>\w+)", re.MULTILINE)
         _DEFINITIONS_AT[indent] = pattern
     return pattern.search(text, start, end)
+
+
 # `global a, b` inside a function: the module names it may bind. (`nonlocal` binds a name of an
 # enclosing function, never one of the module.)
 _GLOBAL_NAMES_RE = re.compile(r"^[ \t]+global[ \t]+(\w+(?:[ \t]*,[ \t]*\w+)*)", re.MULTILINE)
@@ -147,8 +151,6 @@ def _bound_names(statement: str) -> set[str]:
 
 
 _OUR_NOQA_RE = re.compile(r"#\s*noqa:[^\n]*\bBL\d", re.IGNORECASE)
-# Dated text ("here-is-a-slug-2011-12-17"), which alone makes a statement a candidate.
-_DATED_RE = re.compile(r"[A-Za-z0-9]-(?:19|20)\d\d-\d{1,2}-\d{1,2}")
 # Words without which dated text in a statement cannot be reported from that statement: a beta
 # is sent (`betas`, `.beta.`), named (`SOME_BETA = ...`) or put under a header key there.
 _SENDING_WORDS = ("beta", "header")
@@ -162,41 +164,9 @@ def _names_pattern(names: frozenset[str]) -> re.Pattern[str] | None:
 _NAMES_PATTERNS: dict[frozenset[str], re.Pattern[str] | None] = {}
 
 
-# Top-level statements whose dated text another module cannot import: definitions (a
-# constant inside a def or class is no module constant) and dict literals (never exported).
+# A dict literal bound at module level: its dated text is no module constant another module
+# can import (nor is anything inside a def or class).
 _DICT_ASSIGNMENT_RE = re.compile(r"\w+[ \t]*(?::[^=\n]*)?=[ \t]*\{")
-
-
-_ASSIGNMENT_RE = re.compile(r"\w+[ \t]*(?::[^=\n]*)?=(?!=)")
-
-
-def _may_export(body: str) -> bool:
-    """Whether a top-level statement can bind what another module imports and sends: a dated
-    string or a list of strings (`Resolver.exports`). A definition or a dict cannot; nor can a
-    list or tuple holding containers (ansible's 10.8k-line table of test-case tuples), which
-    CPython's parser settles in a fraction of what libcst would take to parse it."""
-    if definition_at(body) is not None or _DICT_ASSIGNMENT_RE.match(body):
-        return False
-    if not _ASSIGNMENT_RE.match(body):
-        return True  # an `if` or `try` may assign a constant inside
-    import ast
-    import warnings
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the user's invalid escapes are not ours to report
-            tree = ast.parse(body)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return True  # not ours to judge here: kept
-    statement = tree.body[0] if len(tree.body) == 1 else None
-    value = statement.value if isinstance(statement, ast.Assign | ast.AnnAssign) else None
-    if isinstance(value, ast.List | ast.Tuple | ast.Set):
-        return not any(type(item).__name__ in _CONTAINERS for item in value.elts)
-    return True
-
-
-# Items that make a list no export: the resolver's exports hold strings only.
-_CONTAINERS = ("Tuple", "List", "Set", "Dict", "ListComp", "SetComp", "DictComp", "GeneratorExp", "Lambda")
 
 
 def _is_seed(
@@ -205,13 +175,14 @@ def _is_seed(
     """Whether a statement holds something the extractor may report from it.
 
     Without `precise`, any candidate match. With it, a statement whose only matches are dated
-    text is no seed unless it also says beta or header, holds a registry name, or is a
-    top-level statement other than a definition or a dict (a module constant that another
-    module may import: `top`): a dated
-    string is reported on its own only when it is a registry name or held by a beta-named
-    variable, and otherwise only when a send site or header mapping uses it, which is then
-    a seed itself and brings the statement in through the names it uses (the fixed point).
-    So a test class full of dated slugs, or a dict of dated release keys, is not parsed.
+    text is no seed unless it holds a registry name, says beta or header with a dated string
+    in code (not only in annotations, docstrings or comments), or is a top-level assignment
+    that can bind a module constant another module may import (`top`; python/statements.py).
+    A dated string is reported on its own only when it is a registry name or held by a
+    beta-named variable, and otherwise only when a send site or header mapping uses it, which
+    is then a seed itself and brings the statement in through the names it uses (the fixed
+    point). So a test class full of dated slugs, a dict of dated release keys, or an SDK's
+    methods taking `model: Literal["gpt-5.5-2026-04-23", ...]`, is not parsed.
     """
     lowered = body.lower()
     if "beta-lint" in lowered or ("noqa" in lowered and _OUR_NOQA_RE.search(body)):
@@ -225,21 +196,27 @@ def _is_seed(
         return False
     if not precise:
         return True
-    if any(_DATED_RE.fullmatch(match.group()) is None for match in matches):
+    if any(DATED_TEXT_RE.fullmatch(match.group()) is None for match in matches):
+        return True
+    if registry is not None and registry.search(body) is not None:
         return True
     if any(word in lowered for word in _SENDING_WORDS):
-        return True
-    if top and _may_export(body):
-        return True  # a module constant: another module may import and send it
-    return registry is not None and registry.search(body) is not None
+        # Said beta or header: a seed, unless every dated string is in an annotation or a
+        # docstring (OpenAI's `model: Literal["gpt-5.5-2026-04-23", ...]` beside `extra_headers`).
+        return dated_text_in_code(body)
+    if top and definition_at(body) is None and not _DICT_ASSIGNMENT_RE.match(body):
+        return may_export(body)  # a module constant: another module may import and send it
+    return False
 
 
 # A top-level class at least this long is split into its members (each method its own unit).
 SPLIT_MIN_LINES = 40
 
+
 def _class_at(text: str, start: int, end: int) -> re.Match[str] | None:
     definition = definition_at(text, start, end)
     return definition if definition is not None and definition.group("keyword") == "class" else None
+
 
 _ATTRIBUTE_SET_RE = re.compile(r"\.(?P<attr>\w+)[ \t]*(?::[^=\n]*)?[+|]?=(?!=)")
 
