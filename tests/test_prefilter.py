@@ -142,3 +142,50 @@ def test_a_failing_helper_leaves_its_files_to_the_main_process(tmp_path: Path, m
     alone = list(engine.lint_paths(make_linter(), [str(f) for f in files], jobs=1))
     assert [r.diagnostics for r in shared] == [r.diagnostics for r in alone]
     assert [bool(r.diagnostics) for r in shared] == [False] * 6 + [True]
+
+
+# A large candidate whose slice is empty needs no worker (and no libcst): the prefilter works the
+# slice out itself, up to a size, and says so (Django's admin tests in the Django + SymPy sdists).
+SLUG_TESTS = (
+    "import unittest\n\n\nclass AdminTests(unittest.TestCase):\n"
+    + "    def test_headers(self):\n        self.assertIn('X-Frame', self.client.get('/').headers)\n"
+    + "".join(
+        f"    def test_{i}(self):\n        response = self.client.get('/{i}/')\n"
+        f"        self.assertContains(response, 'here-is-a-stacked-inline-2011-12-{1 + i % 28:02d}')\n"
+        for i in range(300)
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("tail", "parsed"),
+    [
+        ("", False),  # dated slugs and the word "header": nothing that can be reported
+        ("\nclient = anthropic.Anthropic()\nclient.beta.messages.create(betas=['files-api-2025-04-14'])\n", True),
+        ("\nMY_BETA = 'new-feature-2026-01-01'\n", True),  # a beta-named constant holding dated text
+    ],
+    ids=["slugs-only", "a-send", "a-beta-named-constant"],
+)
+def test_a_large_file_whose_slice_is_empty_goes_to_no_worker(tmp_path: Path, tail: str, parsed: bool) -> None:
+    path = _write(tmp_path, "test_admin.py", SLUG_TESTS + tail)
+    linter = make_linter()
+    assert linter.needs_parsing(str(path), path.read_bytes()) is parsed
+    with_filter, without = linter.lint(str(path)), replace(linter, prefilter=False).lint(str(path))
+    assert (with_filter.diagnostics, with_filter.usages) == (without.diagnostics, without.usages)
+    assert bool(without.usages) is parsed  # the files that are parsed do hold something
+
+
+def test_a_file_over_the_limit_is_left_to_a_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import beta_lint.pipeline.linter as linter_module
+
+    path = _write(tmp_path, "test_admin.py", SLUG_TESTS)
+    monkeypatch.setattr(linter_module, "_SLICED_HERE_LIMIT", 1000)  # the main process is bounded by no timeout
+    assert make_linter().needs_parsing(str(path), path.read_bytes())
+
+
+def test_a_large_slug_file_through_the_command_reports_nothing_and_a_sender_beside_it_is_found(project: Path) -> None:
+    _write(project, "test_admin.py", SLUG_TESTS)
+    _write(project, "send.py", "import anthropic\nanthropic.Anthropic().beta.messages.create(betas=['files-api'])\n")
+    done = run_cli("check", "--no-cache", "--output-format", "concise", ".", cwd=project)
+    reported = {line.split(":")[0] for line in done.stdout.splitlines() if ": BL" in line}
+    assert reported == {"send.py"}, done.stdout + done.stderr

@@ -166,8 +166,10 @@ def test_a_large_module_of_dated_slugs_is_neither_ast_parsed_nor_libcst_parsed(
 
     monkeypatch.setattr(prefilter, "light_file_matters", refuse)
     monkeypatch.setattr(libcst, "parse_module", record)
-    assert make_linter(["BL"]).lint(str(path)).diagnostics == ()
-    assert parsed == [0]  # the slice is empty: libcst parsed nothing of it
+    linter = make_linter(["BL"])
+    assert not linter.needs_parsing(str(path), path.read_bytes())  # its slice is empty: no worker needed
+    assert linter.lint(str(path)).diagnostics == ()
+    assert parsed == []  # libcst was not even asked to parse the empty slice
 
 
 def test_a_large_constants_module_without_beta_words_is_still_imported_from(tmp_path: Path) -> None:
