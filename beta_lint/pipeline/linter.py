@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 from beta_lint.checks.runner import engine_error, run_rules
 from beta_lint.checks.suppressions import settle
 from beta_lint.files import prefilter
-from beta_lint.files.source import Cell, ReadError, SourceFile, content_digest, load_source, read_bytes
+from beta_lint.files.source import Cell, ReadError, SourceFile, candidate_kind, content_digest, load_source, read_bytes
 from beta_lint.knowledge.registry import Registry
 from beta_lint.knowledge.routes import RouteTable, default_route_table
 from beta_lint.model import Diagnostic, Export, Extraction, FileResult, Location, Suppression, Usage, escape_surrogates
@@ -79,6 +79,10 @@ class Linter:
         which file-timeout bounds, scans instead.
         """
         if path.endswith(".ipynb") or len(data) > _SLICED_HERE_LIMIT or data.count(b"\n") < sliced_from:
+            return False
+        if candidate_kind(data, self.extra_names) != "light":
+            # A header word, an extra name: its slice is never empty on the bench trees (52 of
+            # the SDK's files), and scanning it here too would only be paid twice.
             return False
         from beta_lint.python.slicer import slice_source
 
