@@ -175,7 +175,7 @@ def light_file_matters(data: bytes) -> bool:
     import ast
     import warnings
 
-    if _looks_like_betas_keyword(data):
+    if looks_like_betas_keyword(data):
         return True  # `(..., betas=[...])` reads as a call's keyword: no need to parse to know
     try:
         text, _ = decode_python(data)  # CPython's parser is lenient in comments; the pipeline is not
@@ -202,7 +202,8 @@ def light_file_matters(data: bytes) -> bool:
     return False
 
 
-def _looks_like_betas_keyword(data: bytes) -> bool:
+def looks_like_betas_keyword(data: bytes) -> bool:
+    """`(..., betas=` or `, betas=` outside a `def` or `lambda` line: a call's keyword argument."""
     for match in _KEYWORD_BETAS_RE.finditer(data):
         before = data[data.rfind(b"\n", 0, match.start()) + 1 : match.start()]
         if b"def " not in before and b"lambda" not in before:  # not a parameter's default

@@ -22,7 +22,16 @@ from typing import TYPE_CHECKING, TypeVar
 from beta_lint.checks.runner import engine_error, run_rules
 from beta_lint.checks.suppressions import settle
 from beta_lint.files import prefilter
-from beta_lint.files.source import Cell, ReadError, SourceFile, candidate_kind, content_digest, load_source, read_bytes
+from beta_lint.files.source import (
+    Cell,
+    ReadError,
+    SourceFile,
+    candidate_kind,
+    content_digest,
+    load_source,
+    looks_like_betas_keyword,
+    read_bytes,
+)
 from beta_lint.knowledge.registry import Registry
 from beta_lint.knowledge.routes import RouteTable, default_route_table
 from beta_lint.model import Diagnostic, Export, Extraction, FileResult, Location, Suppression, Usage, escape_surrogates
@@ -80,9 +89,10 @@ class Linter:
         """
         if path.endswith(".ipynb") or len(data) > _SLICED_HERE_LIMIT or data.count(b"\n") < sliced_from:
             return False
-        if candidate_kind(data, self.extra_names) != "light":
-            # A header word, an extra name: its slice is never empty on the bench trees (52 of
-            # the SDK's files), and scanning it here too would only be paid twice.
+        if candidate_kind(data, self.extra_names) != "light" or looks_like_betas_keyword(data):
+            # A header word, an extra name, a `betas=` keyword: its slice is never empty on the
+            # bench trees (52 of the SDK's files), and the worker scans it again (a 22k-line
+            # generated module with one beta call: +0.2 s when scanned here too).
             return False
         from beta_lint.python.slicer import slice_source
 
