@@ -301,16 +301,16 @@ def supervised_map(
             return
         queue.append(item)
         # Each child costs a libcst load (0.1-0.2 s of CPU): one more only once work piles up.
-        waiting_weight = sum(map(weight, queue)) if weight is not None else 0
         if len(children) < jobs and (
-            len(queue) > _BACKLOG * len(children) or waiting_weight > _WEIGHT_PER_CHILD * len(children)
+            len(queue) > _BACKLOG * len(children)
+            or (weight is not None and sum(map(weight, queue)) > _WEIGHT_PER_CHILD * len(children))
         ):
             children.append(start())
 
     def dispatch() -> None:
         for child in children:
             if child.ready and child.item is None and queue:
-                item = _next_for(child, queue, homes, home, {c.process.pid for c in children})
+                item = _next_for(child, queue, homes, home, children)
                 if item is None:
                     continue  # what is queued waits for the children that hold it
                 child.item = item
@@ -405,11 +405,12 @@ def _next_for(
     queue: deque[Item],
     homes: dict[object, int],
     home: Callable[[Item], object] | None,
-    living: set[int | None],
+    children: list[_Child[Item]],
 ) -> Item | None:
     """The first queued item this child may take: one it answered before, or one whose child is gone."""
     if home is None or not homes:
         return queue.popleft()
+    living = {other.process.pid for other in children}
     for position, item in enumerate(queue):
         pid = homes.get(home(item))
         if pid is None or pid == child.process.pid or pid not in living:

@@ -7,6 +7,7 @@ make a file a candidate come from the registry, passed in; nothing here loads li
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from beta_lint.files.source import CANDIDATE_TEXT_RE, candidate_kind, light_file_matters
 from beta_lint.knowledge.registry import Registry, looks_like_beta
@@ -42,7 +43,12 @@ _REPORTING_WORDS = (b"beta", b"header", b"noqa")
 
 
 def needs_parsing(
-    path: str, data: bytes, extra: tuple[bytes, ...], dated: tuple[bytes, ...] | None = None, sliced_from: int = 0
+    path: str,
+    data: bytes,
+    extra: tuple[bytes, ...],
+    dated: tuple[bytes, ...] | None = None,
+    sliced_from: int = 0,
+    slices_to_nothing: Callable[[bytes], bool] | None = None,
 ) -> bool:
     """False only when nothing the extractor reports can be in the file.
 
@@ -51,15 +57,17 @@ def needs_parsing(
     straight to the extractor without CPython's parser: the slicer keeps only its module
     constants (another module may import them), so a 25k-line test module full of dated slugs
     costs a scan there, not a parse of all of it here. A file over LIGHT_CHECK_LIMIT goes to a
-    worker without the pre-check too.
+    worker without the pre-check too. `slices_to_nothing`, asked of such a large light file
+    last, may still rule it out: its slice holds nothing (see Linter._slices_to_nothing).
     """
     kind = candidate_kind(data, extra)
     if kind == "light" and not path.endswith(".ipynb"):
-        if len(data) > LIGHT_CHECK_LIMIT:
-            return True
-        if dated is not None and data.count(b"\n") >= sliced_from and not _may_report_dated_text(data, dated):
-            return True
-        return light_file_matters(data)
+        large = data.count(b"\n") >= sliced_from
+        if len(data) > LIGHT_CHECK_LIMIT or (dated is not None and large and not _may_report_dated_text(data, dated)):
+            matters = True
+        else:
+            matters = light_file_matters(data)
+        return matters and not (slices_to_nothing is not None and large and slices_to_nothing(data))
     return kind is not None
 
 

@@ -26,8 +26,8 @@ from beta_lint.files.source import (
     Cell,
     ReadError,
     SourceFile,
-    candidate_kind,
     content_digest,
+    decode_python,
     load_source,
     looks_like_betas_keyword,
     read_bytes,
@@ -74,34 +74,36 @@ class Linter:
             return prefilter.needs_parsing(path, data, self.extra_names)
         from beta_lint.python.slicer import SLICE_MIN_LINES  # read here: tests change it
 
-        if not prefilter.needs_parsing(path, data, self.extra_names, self.dated_names, SLICE_MIN_LINES):
-            return False
-        return not self._slices_to_nothing(path, data, SLICE_MIN_LINES)
+        return prefilter.needs_parsing(
+            path, data, self.extra_names, self.dated_names, SLICE_MIN_LINES, self._slices_to_nothing
+        )
 
-    def _slices_to_nothing(self, path: str, data: bytes, sliced_from: int) -> bool:
-        """A large candidate whose slice is empty (python/slicer.py): no statement of it can be
-        reported, so no worker need start (and load libcst) to find that out.
+    def _slices_to_nothing(self, data: bytes) -> bool:
+        """Whether a large light candidate's slice is empty (python/slicer.py): no statement of it
+        can be reported, so no worker need start (and load libcst) to find that out.
 
         Django's 9k-line admin tests and a SymPy module full of dated strings were the only
         candidates of the Django + SymPy sdists: sent to workers, they cost 0.18 s of a 0.6 s
         run. The slicer is a scan, linear in the text; above _SLICED_HERE_LIMIT the worker,
         which file-timeout bounds, scans instead.
         """
-        if path.endswith(".ipynb") or len(data) > _SLICED_HERE_LIMIT or data.count(b"\n") < sliced_from:
-            return False
-        if candidate_kind(data, self.extra_names) != "light" or looks_like_betas_keyword(data):
-            # A header word, an extra name, a `betas=` keyword: its slice is never empty on the
-            # bench trees (52 of the SDK's files), and the worker scans it again (a 22k-line
-            # generated module with one beta call: +0.2 s when scanned here too).
+        if len(data) > _SLICED_HERE_LIMIT or looks_like_betas_keyword(data):
+            # A `betas=` keyword: its slice is never empty on the bench trees, and the worker
+            # would scan it again (a 22k-line generated module with one call: +0.2 s).
             return False
         from beta_lint.python.slicer import slice_source
 
         try:
-            text = load_source(path, data).cells[0].text
+            text, _ = decode_python(data)
         except ReadError:
             return False  # the worker reports it as it should
-        piece = slice_source(text, self.candidate_patterns(), frozenset(self.registry.betas))
+        piece = slice_source(text, self.candidate_patterns(), self.beta_names)
         return piece is not None and not piece.text
+
+    @functools.cached_property
+    def beta_names(self) -> frozenset[str]:
+        """The registry's names, for the slicer and the extractor (one set, not one per file)."""
+        return frozenset(self.registry.betas)
 
     @functools.cached_property
     def extra_names(self) -> tuple[bytes, ...]:
@@ -236,7 +238,7 @@ class Linter:
 
     def extract(self, path: str, cell: Cell) -> Extraction:
         lookup = self.symbols.lookup if self.symbols is not None else None
-        return extract_cell(path, cell, self.routes, frozenset(self.registry.betas), self.candidate_patterns(), lookup)
+        return extract_cell(path, cell, self.routes, self.beta_names, self.candidate_patterns(), lookup)
 
     def check(self, extraction: Extraction, text: str) -> list[Diagnostic]:
         return run_rules(extraction, text, self.registry, self.today, self.enabled)
