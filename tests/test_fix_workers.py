@@ -62,6 +62,18 @@ def _env() -> dict[str, str]:
     return env
 
 
+def _fix_with_two_workers(patch: str, project: Path) -> subprocess.Popen[str]:
+    """`check --fix -j 2 .` in `project`, started with `patch` applied, its output read as text."""
+    return subprocess.Popen(
+        _patched_command(patch, "check", "--fix", "--no-cache", "-j", "2", "."),
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    )
+
+
 def test_fixes_are_written_by_the_workers(project: Path) -> None:
     paths = _tree(project, 30)
     log = project.parent / "writers.log"
@@ -75,14 +87,7 @@ def test_fixes_are_written_by_the_workers(project: Path) -> None:
         real(*args)
     write._fill = _fill
     """
-    process = subprocess.Popen(
-        _patched_command(patch, "check", "--fix", "--no-cache", "-j", "2", "."),
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=_env(),
-    )
+    process = _fix_with_two_workers(patch, project)
     stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 0, stdout + stderr
     assert "(30 fixed)" in stdout
@@ -223,13 +228,7 @@ def test_ctrl_c_while_a_worker_writes_exits_130_and_leaves_every_file_whole(proj
         real(*args)
     write._fill = _fill
     """
-    process = subprocess.Popen(
-        _patched_command(patch, "check", "--fix", "--no-cache", "-j", "2", "."),
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=_env(),
-    )
+    process = _fix_with_two_workers(patch, project)
     deadline = time.monotonic() + 60
     while not (marker.exists() and marker.read_text()) and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -238,7 +237,7 @@ def test_ctrl_c_while_a_worker_writes_exits_130_and_leaves_every_file_whole(proj
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
-    assert "Traceback" not in stderr.decode()
+    assert "Traceback" not in stderr
     assert int(marker.read_text()) != process.pid  # the write was a worker's
     assert not list(project.glob(".beta-lint-*.tmp"))
     for index, path in enumerate(paths):  # each file untouched or completely fixed
