@@ -80,5 +80,10 @@ def _may_report_dated_text(data: bytes, dated: tuple[bytes, ...]) -> bool:
 
 def candidate_patterns(extra: tuple[bytes, ...]) -> tuple[re.Pattern[str], ...]:
     """What makes a statement worth parsing in a large file (see python/slicer.py)."""
-    escaped = [re.escape(name.decode()) for name in extra]
-    return (CANDIDATE_TEXT_RE, *((re.compile("|".join(escaped)),) if escaped else ()))
+    if not extra:
+        return (CANDIDATE_TEXT_RE,)
+    names = [name.decode() for name in extra]
+    # The lookahead on the names' first characters lets `re` skip the rest at once: without
+    # it every position tries every name (a third of the slicer's seed test on a large module).
+    first = "".join(sorted({re.escape(name[0]) for name in names}))
+    return (CANDIDATE_TEXT_RE, re.compile(f"(?=[{first}])(?:{'|'.join(re.escape(name) for name in names)})"))

