@@ -16,7 +16,7 @@ import hypothesmith
 import pytest
 from conftest import make_linter
 from fuzz_settings import examples
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import beta_lint.python.slicer as slicer
@@ -166,7 +166,7 @@ def _one_search(text: str) -> bool:
     return any(name in text for name in NAMES)
 
 
-@examples(300)
+@settings(max_examples=500, deadline=None)  # cheap: every run gets as many as nightly
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=12).map("".join))
 def test_the_windowed_registry_search_answers_as_one_search_would(text: str) -> None:
     assert PLAIN.found_in(text) == _one_search(text)
