@@ -7,7 +7,7 @@ make a file a candidate come from the registry, passed in; nothing here loads li
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from beta_lint.files.source import CANDIDATE_TEXT_RE, candidate_kind, light_file_matters
 from beta_lint.knowledge.registry import Registry, looks_like_beta
@@ -80,10 +80,17 @@ def _may_report_dated_text(data: bytes, dated: tuple[bytes, ...]) -> bool:
 
 def candidate_patterns(extra: tuple[bytes, ...]) -> tuple[re.Pattern[str], ...]:
     """What makes a statement worth parsing in a large file (see python/slicer.py)."""
-    if not extra:
-        return (CANDIDATE_TEXT_RE,)
-    names = [name.decode() for name in extra]
-    # The lookahead on the names' first characters lets `re` skip the rest at once: without
-    # it every position tries every name (a third of the slicer's seed test on a large module).
-    first = "".join(sorted({re.escape(name[0]) for name in names}))
-    return (CANDIDATE_TEXT_RE, re.compile(f"(?=[{first}])(?:{'|'.join(re.escape(name) for name in names)})"))
+    names = literal_alternation([name.decode() for name in extra])
+    return (CANDIDATE_TEXT_RE,) if names is None else (CANDIDATE_TEXT_RE, names)
+
+
+def literal_alternation(names: Sequence[str]) -> re.Pattern[str] | None:
+    """One pattern matching any of `names` (tried in the order given); None for no names.
+
+    The lookahead on the names' first characters lets `re` skip the rest at once: without it
+    every position tries every name (a third of the slicer's seed test on a large module).
+    """
+    if not any(names):
+        return None
+    first = "".join(sorted({re.escape(name[0]) for name in names if name}))
+    return re.compile(f"(?=[{first}])(?:{'|'.join(re.escape(name) for name in names if name)})")

@@ -222,6 +222,10 @@ def lint_paths(
         opened.append(cache())
     stamps = bool(opened) and opened[0] is not None and len(paths) >= _STAMP_THRESHOLD
 
+    def opened_cache() -> ResultCache | None:
+        """The cache, once opened (for a few files, by the first candidate): None until then."""
+        return opened[0] if opened else None
+
     def answered_by_stamp(path: str, stamp: Stamp | None) -> bool:
         known = opened[0].unchanged(path, stamp) if opened[0] is not None else None
         if known is None:
@@ -314,7 +318,7 @@ def lint_paths(
         from beta_lint.files.isolation import BARRIER
 
         yield BARRIER  # the first pass is answered below before the second is built
-        store = opened[0] if opened else None
+        store = opened_cache()
         if store is not None:
             for path in parsed:
                 if results[path].digest == contents[path]:  # unchanged while we worked: safe to remember
@@ -331,12 +335,12 @@ def lint_paths(
             if on_done is not None:
                 on_done(1)
             continue
-        store = opened[0] if opened else None
+        store = opened_cache()
         if store is not None and path in second_keys and result.digest == contents[path]:
             store.put(path, second_keys[path], result)
-    store = opened[0] if opened else None
     if importers:
         _merge_foreign(results, importers)
+    store = opened_cache()
     if store is not None:
         store.save(seen)
     for path in paths:

@@ -7,28 +7,25 @@ thirds of the slicer's time on a test module of 2,500 methods with a dated slug 
 a name always overlaps a match of DATED_TEXT_RE: the alternation need only be tried in a short
 window around each of those matches. The few names without dated text (`claude-code-20250219`)
 are searched over the whole text, as before. The answer is the same as the plain search's;
-tests/test_slicer.py compares the two on generated text.
+tests/test_slicer_scan.py compares the two on generated text.
 """
 
 from __future__ import annotations
 
-import re
-
+from beta_lint.files.prefilter import literal_alternation
 from beta_lint.python.statements import DATED_TEXT_RE
-
-
-def _alternatives(names: list[str]) -> re.Pattern[str] | None:
-    ordered = sorted(names, key=len, reverse=True)
-    return re.compile("|".join(re.escape(name) for name in ordered)) if ordered else None
 
 
 class RegistryText:
     """The registry's names, ready to be looked for in statement text."""
 
     def __init__(self, names: frozenset[str]) -> None:
-        dated = [name for name in names if DATED_TEXT_RE.search(name)]
-        self._dated = _alternatives(dated)
-        self._plain = _alternatives([name for name in names if not DATED_TEXT_RE.search(name)])
+        dated: list[str] = []
+        plain: list[str] = []
+        for name in sorted(names, key=len, reverse=True):  # the longest first, as the plain search had them
+            (dated if DATED_TEXT_RE.search(name) else plain).append(name)
+        self._dated = literal_alternation(dated)
+        self._plain = literal_alternation(plain)
         # A match of DATED_TEXT_RE is at most 12 characters, and it overlaps any occurrence of
         # a dated name; the occurrence lies within this many characters of the match.
         self._reach = max((len(name) for name in dated), default=0)
