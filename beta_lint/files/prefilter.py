@@ -6,6 +6,7 @@ make a file a candidate come from the registry, passed in; nothing here loads li
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 
@@ -78,6 +79,7 @@ def _may_report_dated_text(data: bytes, dated: tuple[bytes, ...]) -> bool:
     return any(name in data for name in dated)
 
 
+@functools.lru_cache(maxsize=8)  # asked twice per candidate file; one set of names per run
 def candidate_patterns(extra: tuple[bytes, ...]) -> tuple[re.Pattern[str], ...]:
     """What makes a statement worth parsing in a large file (see python/slicer.py)."""
     names = literal_alternation([name.decode() for name in extra])
